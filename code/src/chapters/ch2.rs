@@ -1,0 +1,242 @@
+//! Chapter 2 — measuring error: the MSE and the loss surface.
+
+use plotters::prelude::*;
+
+pub const ABOUT: &str = "Chapter 2: the mean squared error and the loss surface over (w, b).";
+
+use crate::contour::{self, Grid};
+use crate::data::Dataset;
+use crate::error::Result;
+use crate::loss::mse;
+use crate::plot::{self, DrawResult, palette};
+use crate::report::{Report, fmt_sig};
+use crate::stats;
+
+/// A line to judge, with the name the figure gives it.
+struct Candidate {
+    key: &'static str,
+    label: &'static str,
+    w: f64,
+    b: f64,
+}
+
+/// The window of the loss figures, centred on the optimum (w*, b*).
+pub struct Window {
+    pub w: (f64, f64),
+    pub b: (f64, f64),
+}
+
+impl Window {
+    /// Wide enough to show the valley: across the w range, the floor of the valley
+    /// (b = ȳ − w·x̄, the lines through the centre of the data) moves by Δw·|x̄| in b.
+    pub fn around_optimum(d: &Dataset) -> Window {
+        let (w, b) = stats::least_squares(&d.x, &d.y);
+        let dw = 0.5 * stats::std_dev(&d.y) / stats::std_dev(&d.x);
+        let db = dw * stats::mean(&d.x).abs() + 0.5 * stats::std_dev(&d.y);
+        Window { w: (w - dw, w + dw), b: (b - db, b + db) }
+    }
+}
+
+pub fn build(d: &Dataset) -> Result<(Report, String)> {
+    let (w_star, b_star) = stats::least_squares(&d.x, &d.y);
+    let mse_star = mse(&d.x, &d.y, w_star, b_star);
+    let (x_mean, y_mean, y_sd) = (stats::mean(&d.x), stats::mean(&d.y), stats::std_dev(&d.y));
+    let candidates = [
+        Candidate { key: "flat", label: "flat line at the mean rent", w: 0.0, b: y_mean },
+        Candidate {
+            key: "half_slope",
+            label: "half the best slope, through the centre",
+            w: 0.5 * w_star,
+            b: y_mean - 0.5 * w_star * x_mean,
+        },
+        Candidate { key: "shifted", label: "best line shifted up by σ_y", w: w_star, b: b_star + y_sd },
+        Candidate { key: "best", label: "least-squares line", w: w_star, b: b_star },
+    ];
+
+    let mut r = Report::new();
+    r.number("w_star", w_star, 4).number("b_star", b_star, 4);
+    r.number("mse_star", mse_star, 4).number("rmse_star", mse_star.sqrt(), 4);
+    if let Some((w, b)) = d.truth {
+        r.number("mse_true", mse(&d.x, &d.y, w, b), 4);
+    }
+    r.number("var_y", stats::variance(&d.y), 4).number("sd_y", y_sd, 4);
+    for c in &candidates[..3] {
+        r.number(&format!("{}_w", c.key), c.w, 4);
+        r.number(&format!("{}_b", c.key), c.b, 4);
+        r.number(&format!("mse_{}", c.key), mse(&d.x, &d.y, c.w, c.b), 4);
+    }
+    let win = Window::around_optimum(d);
+    r.number("window_w_lo", win.w.0, 3).number("window_w_hi", win.w.1, 3);
+    r.number("window_b_lo", win.b.0, 3).number("window_b_hi", win.b.1, 3);
+
+    r.file("ch2-candidates.svg", candidates_figure(d, &candidates)?);
+    let grid = loss_grid(d, &win, 81);
+    r.file("ch2-surface.svg", surface_figure(d, &win)?);
+    r.file("ch2-contour.svg", contour_figure(d, &grid, (w_star, b_star))?);
+
+    let summary = format!(
+        "least-squares line: w* = {} €/m², b* = {} €, MSE = {} €² (RMSE {} €)\n",
+        fmt_sig(w_star, 4),
+        fmt_sig(b_star, 4),
+        fmt_sig(mse_star, 4),
+        fmt_sig(mse_star.sqrt(), 4),
+    );
+    Ok((r, summary))
+}
+
+/// L(w, b) on an `n`×`n` grid over the window.
+pub fn loss_grid(d: &Dataset, win: &Window, n: usize) -> Grid {
+    Grid::sample(plot::linspace(win.w.0, win.w.1, n), plot::linspace(win.b.0, win.b.1, n), |w, b| {
+        mse(&d.x, &d.y, w, b)
+    })
+}
+
+/// Four candidate lines, each with its residuals drawn as vertical segments: the MSE
+/// is the mean of the squares of these lengths.
+fn candidates_figure(d: &Dataset, candidates: &[Candidate]) -> Result<String> {
+    plot::render((900, 640), |area| -> DrawResult {
+        let area = area.titled("Four candidate lines and their mean squared error", plot::caption_style())?;
+        let (xr, yr) = (super::ch1::padded(&d.x, 0.05), super::ch1::padded(&d.y, 0.25));
+        for (panel, c) in area.split_evenly((2, 2)).iter().zip(candidates) {
+            let colour = if c.key == "best" { palette::FIT } else { palette::PURPLE };
+            let title = format!("{}: MSE = {} €²", c.label, fmt_sig(mse(&d.x, &d.y, c.w, c.b), 3));
+            let mut chart = ChartBuilder::on(panel)
+                .caption(title, plot::label_style())
+                .margin(8)
+                .x_label_area_size(40)
+                .y_label_area_size(60)
+                .build_cartesian_2d(xr.clone(), yr.clone())?;
+            plot::style_mesh(&mut chart, "surface x (m²)", "rent y (€)")?;
+            chart.draw_series(d.x.iter().zip(&d.y).map(|(&x, &y)| {
+                PathElement::new(vec![(x, y), (x, c.w * x + c.b)], palette::INK.mix(0.35))
+            }))?;
+            chart.draw_series(LineSeries::new(
+                [xr.start, xr.end].map(|x| (x, c.w * x + c.b)),
+                colour.stroke_width(3),
+            ))?;
+            chart.draw_series(
+                d.x.iter().zip(&d.y).map(|(&x, &y)| Circle::new((x, y), 3, palette::DATA.filled())),
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// The loss as a surface over (w, b). Faces are drawn back to front (painter's
+/// algorithm): plotters' own surface series draws them in grid order, which hides
+/// near faces behind far ones at some view angles.
+fn surface_figure(d: &Dataset, win: &Window) -> Result<String> {
+    const N: usize = 31;
+    let grid = loss_grid(d, win, N);
+    let (lo, hi) = (grid.min(), grid.max());
+    plot::render((800, 640), |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption("The MSE over (w, b): a long, flat-bottomed valley", plot::caption_style())
+            .margin(20)
+            .build_cartesian_3d(win.w.0..win.w.1, 0.0..hi * 1.05, win.b.0..win.b.1)?;
+        chart.with_projection(|mut p| {
+            p.yaw = 0.9;
+            p.pitch = 0.45;
+            p.scale = 0.85;
+            p.into_matrix()
+        });
+        let thousands = |v: &f64| format!("{:.0}", v / 1e3);
+        let whole = |v: &f64| format!("{v:.0}");
+        chart
+            .configure_axes()
+            .label_style(plot::label_style())
+            .light_grid_style(palette::GRID.mix(0.6))
+            .y_formatter(&thousands)
+            .x_formatter(&whole)
+            .z_formatter(&whole)
+            .max_light_lines(3)
+            .draw()?;
+        let mut faces = Vec::new();
+        for i in 0..N - 1 {
+            for j in 0..N - 1 {
+                let corner = |a: usize, b: usize| (grid.xs[a], grid.z[a][b], grid.ys[b]);
+                let quad = [corner(i, j), corner(i + 1, j), corner(i + 1, j + 1), corner(i, j + 1)];
+                let mean = quad.iter().map(|c| c.1).sum::<f64>() / 4.0;
+                let centre = ((grid.xs[i] + grid.xs[i + 1]) / 2.0, mean, (grid.ys[j] + grid.ys[j + 1]) / 2.0);
+                let depth = chart.as_coord_spec().projected_depth(&centre.0, &centre.1, &centre.2);
+                let t = ((mean - lo) / (hi - lo)).sqrt();
+                faces.push((depth, quad, plot::viridis(t)));
+            }
+        }
+        faces.sort_by_key(|f| std::cmp::Reverse(f.0));
+        chart.draw_series(faces.iter().map(|(_, quad, colour)| {
+            Polygon::new(quad.to_vec(), colour.mix(0.95).filled())
+        }))?;
+        chart.draw_series(faces.iter().map(|(_, quad, _)| {
+            PathElement::new(quad.to_vec(), palette::INK.mix(0.15))
+        }))?;
+        let title = plot::axis_desc_style();
+        let (wm, bm) = ((win.w.0 + win.w.1) / 2.0, (win.b.0 + win.b.1) / 2.0);
+        chart.draw_series([
+            Text::new("w (€/m²)", (wm, 0.0, win.b.1 + 0.3 * (win.b.1 - win.b.0)), title.clone()),
+            Text::new("b (€)", (win.w.1 + 0.3 * (win.w.1 - win.w.0), 0.0, bm), title.clone()),
+            Text::new("L (10³ €²)", (win.w.0, hi * 1.12, win.b.1), title),
+        ])?;
+        Ok(())
+    })
+}
+
+// ANCHOR: contour_figure
+/// Contour lines of L around the optimum, with the minimum marked. Levels are
+/// L* + Δ with Δ growing tenfold every two lines, so each ellipse is √10 ≈ 3.2 times
+/// wider than the one inside it.
+fn contour_figure(d: &Dataset, grid: &Grid, (w_star, b_star): (f64, f64)) -> Result<String> {
+    let floor = mse(&d.x, &d.y, w_star, b_star);
+    let top = grid.max() - floor;
+    let levels: Vec<f64> = (0..8).map(|k| floor + top * 10f64.powf(-0.5 * (k as f64 + 0.5))).collect();
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption("Contours of the MSE: a thin diagonal valley", plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(75)
+            .build_cartesian_2d(grid.xs[0]..*grid.xs.last().unwrap(), grid.ys[0]..*grid.ys.last().unwrap())?;
+        plot::style_mesh(&mut chart, "slope w (€/m²)", "intercept b (€)")?;
+        for (k, &level) in levels.iter().enumerate() {
+            let colour = plot::viridis(k as f64 / (levels.len() - 1) as f64 * 0.9);
+            chart
+                .draw_series(contour::contour(grid, level).into_iter().map(|s| {
+                    PathElement::new(s.to_vec(), colour.stroke_width(2))
+                }))?
+                .label(format!("L = {} €²", fmt_sig(level, 3)))
+                .legend(plot::line_glyph(colour, 2));
+        }
+        if let Some((w, b)) = d.truth {
+            chart
+                .draw_series([TriangleMarker::new((w, b), 8, palette::TRUE.filled())])?
+                .label("true parameters")
+                .legend(|(x, y)| TriangleMarker::new((x + 11, y), 6, palette::TRUE.filled()));
+        }
+        chart
+            .draw_series([Cross::new((w_star, b_star), 8, palette::FIT.stroke_width(3))])?
+            .label(format!("minimum L* = {} €²", fmt_sig(floor, 3)))
+            .legend(|(x, y)| Cross::new((x + 11, y), 6, palette::FIT.stroke_width(3)));
+        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        Ok(())
+    })
+}
+// ANCHOR_END: contour_figure
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data;
+
+    #[test]
+    fn candidate_mses_obey_their_identities() {
+        let d = data::paris_rents(data::BOOK_SEED);
+        let (r, _) = build(&d).unwrap();
+        let v = |k: &str| r.json()[k].as_f64().unwrap();
+        // The flat line at ȳ has MSE = var(y) exactly (up to rounding).
+        assert!((v("mse_flat") / v("var_y") - 1.0).abs() < 1e-12);
+        // Residuals of the least-squares line have mean 0, so shifting it by c adds c².
+        assert!((v("mse_shifted") - (v("mse_star") + v("sd_y").powi(2))).abs() < 1e-6 * v("mse_shifted"));
+        // The noise has σ = 100 €, so both MSEs are near 100² and the optimum is lower.
+        assert!(v("mse_star") < v("mse_true") && (5e3..2e4).contains(&v("mse_true")));
+    }
+}

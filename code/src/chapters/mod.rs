@@ -1,0 +1,23 @@
+//! One module per chapter: each turns a data set into a [`Report`](crate::report::Report)
+//! (figures, tables, quoted numbers) and a short human-readable summary.
+
+pub mod ch1;
+pub mod ch2;
+
+use crate::data::Dataset;
+use crate::error::Result;
+use crate::report::Report;
+
+/// A chapter as the `book` binary and the tests see it.
+pub struct Chapter {
+    /// Binary name, e.g. `chapter1`.
+    pub name: &'static str,
+    /// Folder under `src/generated`, e.g. `ch1`.
+    pub dir: &'static str,
+    pub build: fn(&Dataset) -> Result<(Report, String)>,
+}
+
+pub const ALL: &[Chapter] = &[
+    Chapter { name: "chapter1", dir: "ch1", build: ch1::build },
+    Chapter { name: "chapter2", dir: "ch2", build: ch2::build },
+];

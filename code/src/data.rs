@@ -1,0 +1,193 @@
+//! The data set every chapter uses: monthly rents of Paris apartments against their surface.
+//!
+//! The data are synthetic on purpose: we know the true line, so we can tell how close
+//! each method gets to it, and anyone can regenerate the exact same 50 apartments.
+
+use std::path::Path;
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal};
+
+use crate::error::{Error, Result};
+
+/// The seed used for every figure and number in the book.
+pub const BOOK_SEED: u64 = 42;
+
+// ANCHOR: truth
+/// The line hidden in the data: rent = TRUE_W · surface + TRUE_B (+ noise).
+pub const TRUE_W: f64 = 32.0; // €/m²
+pub const TRUE_B: f64 = 200.0; // €
+pub const NOISE_SD: f64 = 100.0; // €, standard deviation of the noise
+pub const N_APARTMENTS: usize = 50;
+pub const SURFACE_RANGE: (f64, f64) = (20.0, 100.0); // m²
+// ANCHOR_END: truth
+
+/// Paired observations (xᵢ, yᵢ). Invariants, checked by [`Dataset::new`]: same length,
+/// at least two points, every value finite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    /// The parameters (w, b) that generated the data, when we know them (synthetic data).
+    pub truth: Option<(f64, f64)>,
+}
+
+impl Dataset {
+    pub fn new(x: Vec<f64>, y: Vec<f64>) -> Result<Self> {
+        if x.len() != y.len() {
+            return Err(Error::Data(format!(
+                "x has {} values but y has {}",
+                x.len(),
+                y.len()
+            )));
+        }
+        if x.len() < 2 {
+            return Err(Error::Data(format!(
+                "need at least 2 points to fit a line, got {}",
+                x.len()
+            )));
+        }
+        if let Some(i) = x.iter().chain(&y).position(|v| !v.is_finite()) {
+            let row = i % x.len() + 1;
+            return Err(Error::Data(format!("row {row} holds a value that is not finite")));
+        }
+        Ok(Dataset { x, y, truth: None })
+    }
+
+    pub fn len(&self) -> usize {
+        self.x.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.x.is_empty()
+    }
+}
+
+// ANCHOR: generate
+/// The book's data set: 50 apartments, surface uniform in [20, 100) m²,
+/// rent = 32 €/m² · surface + 200 € + Gaussian noise with σ = 100 €.
+///
+/// ChaCha8 is a portable generator: the same seed gives the same numbers on
+/// every platform (unlike `rand`'s `StdRng`, whose algorithm may change).
+pub fn paris_rents(seed: u64) -> Dataset {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (lo, hi) = SURFACE_RANGE;
+    let surface: Vec<f64> = (0..N_APARTMENTS).map(|_| rng.random_range(lo..hi)).collect();
+    let noise = Normal::new(0.0, NOISE_SD).expect("σ is positive and finite");
+    let rent: Vec<f64> = surface
+        .iter()
+        .map(|&s| TRUE_W * s + TRUE_B + noise.sample(&mut rng))
+        .collect();
+    Dataset { x: surface, y: rent, truth: Some((TRUE_W, TRUE_B)) }
+}
+// ANCHOR_END: generate
+
+/// Reads a CSV file with the header `x,y` and one numeric pair per row.
+pub fn read_csv(path: &Path) -> Result<Dataset> {
+    let bad = |message: String| Error::Csv { path: path.to_path_buf(), message };
+    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes.as_slice());
+    let header = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
+    if header.iter().collect::<Vec<_>>() != ["x", "y"] {
+        return Err(bad(format!(
+            "expected the header `x,y`, found `{}`",
+            header.iter().collect::<Vec<_>>().join(",")
+        )));
+    }
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2; // 1-based, after the header
+        let record = record.map_err(|e| bad(format!("line {line}: {e}")))?;
+        let cell = |k: usize, name: &str| -> Result<f64> {
+            let text = &record[k];
+            let v: f64 = text
+                .parse()
+                .map_err(|_| bad(format!("line {line}: {name} = `{text}` is not a number")))?;
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                Err(bad(format!("line {line}: {name} = `{text}` is not a finite number")))
+            }
+        };
+        x.push(cell(0, "x")?);
+        y.push(cell(1, "y")?);
+    }
+    Dataset::new(x, y).map_err(|e| match e {
+        Error::Data(message) => bad(message),
+        other => other,
+    })
+}
+
+/// The data set as CSV text with the header `x,y`. Values are written with Rust's
+/// shortest round-trip formatting, so reading the file back gives the same bits.
+pub fn to_csv(data: &Dataset) -> String {
+    let mut out = String::from("x,y\n");
+    for (x, y) in data.x.iter().zip(&data.y) {
+        out.push_str(&format!("{x},{y}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generator_is_deterministic_and_in_range() {
+        let a = paris_rents(BOOK_SEED);
+        let b = paris_rents(BOOK_SEED);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 50);
+        assert!(a.x.iter().all(|&s| (20.0..100.0).contains(&s)));
+        assert_ne!(a, paris_rents(BOOK_SEED + 1));
+    }
+
+    #[test]
+    fn noise_has_the_stated_spread() {
+        // With 50 draws the sample σ of N(0, 100²) is within ±30 % of 100 with
+        // overwhelming probability; this catches a wrong σ (10 or 1000), not luck.
+        let d = paris_rents(BOOK_SEED);
+        let r: Vec<f64> = d.x.iter().zip(&d.y).map(|(x, y)| y - (TRUE_W * x + TRUE_B)).collect();
+        let sd = crate::stats::std_dev(&r);
+        assert!((70.0..130.0).contains(&sd), "noise σ = {sd}");
+    }
+
+    #[test]
+    fn csv_round_trip_is_exact() {
+        let d = paris_rents(7);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        std::fs::write(&path, to_csv(&d)).unwrap();
+        let back = read_csv(&path).unwrap();
+        assert_eq!(back.x, d.x);
+        assert_eq!(back.y, d.y);
+    }
+
+    fn csv_error(text: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        std::fs::write(&path, text).unwrap();
+        read_csv(&path).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn bad_csv_gives_one_line_errors() {
+        for (text, expected) in [
+            ("a,b\n1,2\n3,4\n", "expected the header `x,y`"),
+            ("x,y\n1,2\n3,oops\n", "line 3: y = `oops` is not a number"),
+            ("x,y\n1,2\nNaN,4\n", "line 3: x = `NaN` is not a finite number"),
+            ("x,y\n1,2\n3,inf\n", "not a finite number"),
+            ("x,y\n1,2\n", "need at least 2 points"),
+            ("x,y\n", "need at least 2 points"),
+            ("", "expected the header"),
+            ("x,y\n1,2\n3\n", "line 3"),
+        ] {
+            let msg = csv_error(text);
+            assert!(msg.contains(expected), "{text:?}: {msg}");
+            assert!(!msg.contains('\n'), "multi-line error: {msg}");
+        }
+        let missing = read_csv(Path::new("/nonexistent/d.csv")).unwrap_err().to_string();
+        assert!(missing.starts_with("cannot read /nonexistent/d.csv"), "{missing}");
+    }
+}

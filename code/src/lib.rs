@@ -1,0 +1,16 @@
+//! Companion code of *Why gradient descent struggles with linear regression*.
+//!
+//! Small modules named for what they hold; every chapter binary in `src/bin` is a thin
+//! wrapper around [`chapters`]. All arithmetic is in `f64`.
+
+pub mod chapters;
+pub mod cli;
+pub mod contour;
+pub mod data;
+pub mod error;
+pub mod loss;
+pub mod plot;
+pub mod report;
+pub mod stats;
+
+pub use error::{Error, Result};

@@ -1,0 +1,163 @@
+//! The book's figure style, in one place: size, palette, fonts, and the SVG plumbing.
+//!
+//! Every figure is an SVG string rendered in memory (no file, no system font: the
+//! browser draws the text), on its own white background so that it reads the same
+//! in mdBook's light and dark themes.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::error::{Error, Result};
+
+pub const SIZE: (u32, u32) = (800, 500);
+
+/// Okabe–Ito, a palette that colour-blind readers can tell apart. One meaning per
+/// colour, kept across chapters.
+pub mod palette {
+    use plotters::style::RGBColor;
+    /// Observations (data points).
+    pub const DATA: RGBColor = RGBColor(0, 114, 178); // blue
+    /// The true line that generated the data.
+    pub const TRUE: RGBColor = RGBColor(0, 158, 115); // green
+    /// A fitted line or the least-squares optimum.
+    pub const FIT: RGBColor = RGBColor(213, 94, 0); // vermillion
+    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
+    pub const SKY: RGBColor = RGBColor(86, 180, 233);
+    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+    pub const INK: RGBColor = RGBColor(0, 0, 0);
+    pub const GRID: RGBColor = RGBColor(220, 220, 220);
+    /// Colours for a sequence of curves, in order.
+    pub const SERIES: [RGBColor; 5] = [ORANGE, PURPLE, SKY, FIT, DATA];
+}
+
+pub const FONT: &str = "sans-serif";
+
+pub fn caption_style() -> TextStyle<'static> {
+    (FONT, 21).into_font().color(&palette::INK)
+}
+
+pub fn label_style() -> TextStyle<'static> {
+    (FONT, 15).into_font().color(&palette::INK)
+}
+
+pub fn axis_desc_style() -> TextStyle<'static> {
+    (FONT, 17).into_font().color(&palette::INK)
+}
+
+pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub type DrawResult = std::result::Result<(), Box<dyn std::error::Error + 'static>>;
+
+/// Renders a figure of the given size into an SVG string. `draw` receives a white
+/// canvas; any plotting error becomes a one-line [`Error::Plot`].
+pub fn render(size: (u32, u32), draw: impl FnOnce(&Area) -> DrawResult) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| Error::Plot(e.to_string()))?;
+        draw(&root).map_err(|e| Error::Plot(e.to_string()))?;
+        root.present().map_err(|e| Error::Plot(e.to_string()))?;
+    }
+    Ok(svg)
+}
+
+/// Mesh (grid, ticks, axis titles) in the book's style.
+pub fn style_mesh<X, Y>(
+    chart: &mut ChartContext<SVGBackend, Cartesian2d<X, Y>>,
+    x_desc: &str,
+    y_desc: &str,
+) -> DrawResult
+where
+    X: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(axis_desc_style())
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
+        .label_style(label_style())
+        .light_line_style(palette::GRID.mix(0.5))
+        .bold_line_style(palette::GRID)
+        .draw()?;
+    Ok(())
+}
+
+/// Tick label without a useless trailing ".0" (plotters prints 3500.0).
+pub fn tick(v: f64) -> String {
+    let text = format!("{v}");
+    match text.strip_suffix(".0") {
+        Some(int) => int.to_string(),
+        None if text.len() > 8 => format!("{v:.3}"),
+        None => text,
+    }
+}
+
+/// Legend box in the book's style.
+pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(label_style())
+        .background_style(WHITE.mix(0.9))
+        .border_style(palette::INK.mix(0.4))
+        .draw()?;
+    Ok(())
+}
+
+/// A short line segment, the legend glyph of a line series.
+pub fn line_glyph(color: RGBColor, width: u32) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(width))
+}
+
+/// Evenly spaced values from `lo` to `hi` inclusive.
+pub fn linspace(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    assert!(n >= 2, "linspace needs at least two points");
+    (0..n).map(|i| lo + (hi - lo) * i as f64 / (n - 1) as f64).collect()
+}
+
+/// Viridis colour for t in [0, 1] (clamped): perceptually uniform and readable by
+/// colour-blind readers. Nine stops of the matplotlib map, linearly interpolated.
+pub fn viridis(t: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 9] = [
+        (68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
+        (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37),
+    ];
+    let s = t.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
+    let k = (s.floor() as usize).min(STOPS.len() - 2);
+    let f = s - k as f64;
+    let mix = |a: u8, b: u8| (a as f64 + f * (b as f64 - a as f64)).round() as u8;
+    let ((r0, g0, b0), (r1, g1, b1)) = (STOPS[k], STOPS[k + 1]);
+    RGBColor(mix(r0, r1), mix(g0, g1), mix(b0, b1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendering_is_byte_identical_and_font_free() {
+        let draw = |area: &Area| -> DrawResult {
+            let mut chart = ChartBuilder::on(area)
+                .caption("t", caption_style())
+                .x_label_area_size(40)
+                .y_label_area_size(40)
+                .build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
+            style_mesh(&mut chart, "x (m²)", "y (€)")?;
+            Ok(())
+        };
+        let a = render(SIZE, draw).unwrap();
+        let b = render(SIZE, draw).unwrap();
+        assert_eq!(a, b);
+        assert!(a.contains("x (m²)") && a.contains("font-family=\"sans-serif\""));
+        assert!(a.contains("fill=\"#FFFFFF\""), "white background for dark themes");
+    }
+}
