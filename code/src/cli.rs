@@ -54,7 +54,8 @@ impl Common {
 
 /// `src/generated` of the book this crate belongs to.
 pub fn book_generated_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../src/generated")
+    let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate_dir.parent().unwrap_or(crate_dir).join("src/generated")
 }
 
 /// Runs a chapter: builds its report from the data, writes its files, prints its

@@ -24,6 +24,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         let noise: Vec<f64> = d.x.iter().zip(&d.y).map(|(x, y)| y - (w * x + b)).collect();
         r.number("noise_sample_mean", stats::mean(&noise), 3);
         r.number("noise_sample_sd", stats::std_dev(&noise), 3);
+        // Standard error of a mean of n noise values: how far the sample mean may wander.
+        r.number("noise_mean_se", data::NOISE_SD / (d.len() as f64).sqrt(), 2);
     }
     r.file("ch1-scatter.svg", scatter(d)?);
     r.file("summary.md", summary_table(d));

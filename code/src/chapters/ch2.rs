@@ -58,7 +58,18 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("mse_star", mse_star, 4).number("rmse_star", mse_star.sqrt(), 4);
     if let Some((w, b)) = d.truth {
         r.number("mse_true", mse(&d.x, &d.y, w, b), 4);
+        r.number("b_gap", b_star - b, 3).number("w_gap", w_star - w, 3);
     }
+    // Standard errors of the fitted coefficients (textbook formulas, σ estimated with
+    // n − 2 degrees of freedom): how far the sample's optimum may sit from the truth.
+    let n = d.len() as f64;
+    let s2 = mse_star * n / (n - 2.0);
+    let sxx = stats::variance(&d.x) * n;
+    r.number("se_w", (s2 / sxx).sqrt(), 3);
+    let se_b = (s2 * (1.0 / n + x_mean * x_mean / sxx)).sqrt();
+    r.number("se_b", se_b, 3);
+    r.number("se_w_pct", 100.0 * (s2 / sxx).sqrt() / w_star.abs(), 1);
+    r.number("se_b_pct", 100.0 * se_b / b_star.abs(), 1);
     r.number("var_y", stats::variance(&d.y), 4).number("sd_y", y_sd, 4);
     for c in &candidates[..3] {
         r.number(&format!("{}_w", c.key), c.w, 4);

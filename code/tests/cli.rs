@@ -1,0 +1,131 @@
+//! The chapter binaries as a reader runs them: flags, bad input, exit codes, output.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BINARIES: &[&str] = &[env!("CARGO_BIN_EXE_chapter1"), env!("CARGO_BIN_EXE_chapter2")];
+
+fn run(bin: &str, args: &[&str]) -> Output {
+    Command::new(bin).args(args).output().expect("binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Exit code 2, a first line starting with `error:`, no panic.
+fn assert_clean_error(o: &Output, expected: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
+    let first = err.lines().next().unwrap_or("");
+    assert!(first.starts_with("error:"), "first line: {first}");
+    assert!(err.contains(expected), "expected {expected:?} in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn help_works() {
+    for bin in BINARIES {
+        let o = run(bin, &["--help"]);
+        assert!(o.status.success());
+        let text = String::from_utf8_lossy(&o.stdout);
+        for flag in ["--out", "--seed", "--json", "--data"] {
+            assert!(text.contains(flag), "{bin} --help lacks {flag}");
+        }
+    }
+}
+
+#[test]
+fn bad_flags_give_one_line_error_and_exit_2() {
+    for bin in BINARIES {
+        assert_clean_error(&run(bin, &["--seed", "abc"]), "invalid value 'abc'");
+        assert_clean_error(&run(bin, &["--seed=-1"]), "invalid value '-1'");
+        assert_clean_error(&run(bin, &["--frobnicate"]), "unexpected argument '--frobnicate'");
+        assert_clean_error(&run(bin, &["--out"]), "--out");
+    }
+}
+
+#[test]
+fn unwritable_out_is_a_clean_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let out = file.join("sub");
+    for bin in BINARIES {
+        let o = run(bin, &["--out", out.to_str().unwrap()]);
+        assert_clean_error(&o, "cannot write");
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn bad_data_is_a_clean_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let cases: &[(&str, &str)] = &[
+        ("x,y\n1,2\n3,abc\n", "line 3: y = `abc` is not a number"),
+        ("surface,rent\n1,2\n3,4\n", "expected the header `x,y`"),
+        ("x,y\n1,2\n", "need at least 2 points"),
+        ("x,y\n1,NaN\n2,3\n", "not a finite number"),
+    ];
+    for (k, (text, expected)) in cases.iter().enumerate() {
+        let csv = dir.path().join(format!("bad{k}.csv"));
+        std::fs::write(&csv, text).unwrap();
+        for bin in BINARIES {
+            let o = run(bin, &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+            assert_clean_error(&o, expected);
+        }
+    }
+    for bin in BINARIES {
+        assert_clean_error(&run(bin, &["--data", "/no/such/file.csv"]), "cannot read /no/such/file.csv");
+    }
+    assert!(!out.exists(), "nothing may be written when the input is bad");
+}
+
+#[test]
+fn json_is_one_object_and_files_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for bin in BINARIES {
+        let o = run(bin, &["--json", "--out", dir.path().to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+        assert!(v.is_object() && !v.as_object().unwrap().is_empty());
+    }
+    for f in ["ch1-scatter.svg", "ch2-contour.svg", "values.json", "values.md"] {
+        assert!(dir.path().join(f).is_file(), "{f} missing");
+    }
+}
+
+#[test]
+fn own_data_runs_and_goes_to_its_own_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("mine.csv");
+    std::fs::write(&csv, "x,y\n1,2.1\n2,3.9\n3,6.2\n4,7.8\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_chapter2"))
+        .current_dir(dir.path())
+        .args(["--data", "mine.csv", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // y = 1.94 x + 0.15 by least squares: Sxy = 9.7, Sxx = 5, x̄ = 2.5, ȳ = 5 (by hand).
+    assert!((v["w_star"].as_f64().unwrap() - 1.94).abs() < 1e-12);
+    assert!((v["b_star"].as_f64().unwrap() - 0.15).abs() < 1e-12);
+    assert!(v.get("mse_true").is_none(), "no true line for reader data");
+    assert!(Path::new(&dir.path().join("linreg-out/ch2/ch2-contour.svg")).is_file());
+}
+
+#[test]
+fn chapter1_writes_csv_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rents.csv");
+    let o = run(
+        env!("CARGO_BIN_EXE_chapter1"),
+        &["--csv", csv.to_str().unwrap(), "--out", dir.path().join("o").to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("x,y\n") && text.lines().count() == 51);
+    let bad = run(env!("CARGO_BIN_EXE_chapter1"), &["--csv", "/no/such/dir/r.csv", "--out", dir.path().to_str().unwrap()]);
+    assert_clean_error(&bad, "cannot write /no/such/dir/r.csv");
+}

@@ -1,0 +1,183 @@
+//! Book-level checks: the book builds, every link, image and include resolves, the
+//! maths renders, and the book's Rust code blocks compile and run (what `mdbook test`
+//! checks), all from `cargo test`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// Builds the book once per test run into a temporary folder; returns that folder.
+fn built_book() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let mut book = gd_book::load(&gd_book::root()).expect("book.toml and SUMMARY.md load");
+        book.config.build.build_dir = out.path().to_path_buf();
+        book.build().expect("the book builds");
+        out
+    })
+    .path()
+}
+
+fn html_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(html_files(&path));
+        } else if path.extension().is_some_and(|e| e == "html") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_local_link_and_image_resolves() {
+    let out = built_book();
+    let attr = Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    // 404.html uses a site-root <base href="/"> by design; every other page is relative.
+    for page in html_files(out).into_iter().filter(|p| !p.ends_with("404.html")) {
+        let html = std::fs::read_to_string(&page).unwrap();
+        for cap in attr.captures_iter(&html) {
+            let link = &cap[1];
+            if link.is_empty()
+                || link.starts_with('#')
+                || ["http:", "https:", "mailto:", "data:", "javascript:"].iter().any(|p| link.starts_with(p))
+            {
+                continue;
+            }
+            let (file, fragment) = link.split_once('#').map_or((link, None), |(f, a)| (f, Some(a)));
+            let file = file.split('?').next().unwrap();
+            let target = page.parent().unwrap().join(file);
+            checked += 1;
+            if !target.is_file() {
+                broken.push(format!("{}: {link}", page.strip_prefix(out).unwrap().display()));
+            } else if let Some(id) = fragment.filter(|_| file.ends_with(".html")) {
+                let body = std::fs::read_to_string(&target).unwrap();
+                if !body.contains(&format!("id=\"{id}\"")) {
+                    broken.push(format!("{}: {link} (no such anchor)", page.strip_prefix(out).unwrap().display()));
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "suspiciously few links checked: {checked}");
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+}
+
+#[test]
+fn includes_resolve_and_maths_renders() {
+    let out = built_book();
+    for page in html_files(out) {
+        let html = std::fs::read_to_string(&page).unwrap();
+        let name = page.strip_prefix(out).unwrap().display().to_string();
+        assert!(!html.contains("{{#"), "{name}: an {{{{#include}}}} did not resolve");
+        assert!(!html.contains("ANCHOR"), "{name}: a whole values file was included");
+        assert!(!html.contains("katex-error"), "{name}: KaTeX could not parse some maths");
+        assert!(!html.contains("$$"), "{name}: display maths left unrendered");
+    }
+    let ch2 = std::fs::read_to_string(out.join("ch02-mse.html")).unwrap();
+    assert!(ch2.contains("class=\"katex\""), "chapter 2's formulas are rendered by KaTeX");
+    assert!(out.join("katex/katex.min.css").is_file() && out.join("katex/fonts").is_dir());
+}
+
+#[test]
+fn every_generated_figure_is_used_by_a_chapter() {
+    let root = gd_book::root();
+    let mut text = String::new();
+    for entry in std::fs::read_dir(root.join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            text += &std::fs::read_to_string(path).unwrap();
+        }
+    }
+    let mut unused = BTreeSet::new();
+    for chapter in linreg::chapters::ALL {
+        for (name, _) in (chapter.build)(&linreg::data::paris_rents(linreg::data::BOOK_SEED)).unwrap().0.all_files() {
+            if name.ends_with(".svg") && !text.contains(&format!("generated/{}/{name}", chapter.dir)) {
+                unused.insert(name);
+            }
+        }
+    }
+    assert!(unused.is_empty(), "figures no chapter shows: {unused:?}");
+}
+
+/// `mdbook test`, in-process: every ```rust block of the book compiled and run by
+/// rustdoc against the companion crate. The crate is built into its own target folder
+/// so that rustdoc's `-L` sees exactly one `liblinreg` (several give error E0464).
+#[test]
+fn book_code_blocks_compile_and_run() {
+    let root = gd_book::root();
+    let target = root.join("target/mdbook-test");
+    let deps = target.join("debug/deps");
+    if let Ok(entries) = std::fs::read_dir(&deps) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with("liblinreg-") {
+                std::fs::remove_file(entry.path()).unwrap();
+            }
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(&root)
+        .args(["build", "--quiet", "-p", "linreg", "--lib", "--target-dir"])
+        .arg(&target)
+        .status()
+        .unwrap();
+    assert!(status.success(), "building linreg for the book's code blocks failed");
+    let mut book = gd_book::load(&root).unwrap();
+    book.test(vec![deps.to_str().unwrap()]).expect("the book's code blocks pass rustdoc");
+}
+
+#[test]
+fn book_has_runnable_code_blocks_not_only_ignored_ones() {
+    let root = gd_book::root();
+    let runnable = Regex::new(r"(?m)^```rust\s*$").unwrap();
+    let mut count = 0;
+    for entry in std::fs::read_dir(root.join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            count += runnable.find_iter(&std::fs::read_to_string(path).unwrap()).count();
+        }
+    }
+    assert!(count >= 2, "only {count} runnable code blocks in the book");
+}
+
+/// mdBook silently includes nothing for an anchor that does not exist: check every
+/// `{{#include file:anchor}}` in the sources names a real file and a real anchor.
+#[test]
+fn every_include_names_an_existing_file_and_anchor() {
+    let src = gd_book::root().join("src");
+    let include = Regex::new(r"\{\{#(?:rustdoc_)?include\s+([^}:\s]+)(?::([A-Za-z_][\w-]*))?\s*\}\}").unwrap();
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let page = entry.unwrap().path();
+        if page.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&page).unwrap();
+        for cap in include.captures_iter(&text) {
+            count += 1;
+            let target = src.join(&cap[1]);
+            let Ok(body) = std::fs::read_to_string(&target) else {
+                problems.push(format!("{}: no file {}", page.display(), &cap[1]));
+                continue;
+            };
+            if let Some(anchor) = cap.get(2) {
+                let start = Regex::new(&format!(r"ANCHOR:\s*{}\b", regex::escape(anchor.as_str()))).unwrap();
+                if !start.is_match(&body) {
+                    problems.push(format!("{}: no anchor {} in {}", page.display(), anchor.as_str(), &cap[1]));
+                }
+            }
+        }
+    }
+    assert!(count > 20, "suspiciously few includes: {count}");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
