@@ -6,9 +6,12 @@
 pub mod chapters;
 pub mod cli;
 pub mod contour;
+pub mod curvature;
 pub mod data;
 pub mod error;
+pub mod grad;
 pub mod loss;
+pub mod optim;
 pub mod plot;
 pub mod report;
 pub mod stats;

@@ -1,0 +1,70 @@
+//! The gradient of the MSE, by hand (chapter 3) and by finite differences (to check it).
+
+// ANCHOR: gradients
+/// ∇L(w, b) for L = (1/n) Σ (yᵢ − (w·xᵢ + b))²:
+///   ∂L/∂w = −(2/n) Σ (yᵢ − ŷᵢ)·xᵢ
+///   ∂L/∂b = −(2/n) Σ (yᵢ − ŷᵢ)
+/// The only difference is the factor xᵢ: remember it (chapter 4).
+pub fn gradients(x: &[f64], y: &[f64], w: f64, b: f64) -> (f64, f64) {
+    let n = x.len() as f64;
+    let (mut gw, mut gb) = (0.0, 0.0);
+    for (&xi, &yi) in x.iter().zip(y) {
+        let residual = yi - (w * xi + b);
+        gw += residual * xi;
+        gb += residual;
+    }
+    (-2.0 / n * gw, -2.0 / n * gb)
+}
+// ANCHOR_END: gradients
+
+// ANCHOR: finite_differences
+/// Central finite differences: ∂f/∂w ≈ (f(w + h) − f(w − h)) / 2h, and the same in b.
+/// The error is O(h²) from truncation plus O(ε·|f|/h) from rounding; a step relative to
+/// the size of each parameter, h = 1e-6·max(1, |p|), balances the two for f64.
+pub fn finite_differences(f: impl Fn(f64, f64) -> f64, w: f64, b: f64) -> (f64, f64) {
+    let hw = 1e-6 * w.abs().max(1.0);
+    let hb = 1e-6 * b.abs().max(1.0);
+    let dw = (f(w + hw, b) - f(w - hw, b)) / (2.0 * hw);
+    let db = (f(w, b + hb) - f(w, b - hb)) / (2.0 * hb);
+    (dw, db)
+}
+// ANCHOR_END: finite_differences
+
+/// Relative difference |a − b| / max(|a|, |b|, tiny), the measure used to compare gradients.
+pub fn relative_difference(a: f64, b: f64) -> f64 {
+    (a - b).abs() / a.abs().max(b.abs()).max(f64::MIN_POSITIVE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{data, loss::mse};
+
+    #[test]
+    fn gradient_by_hand_on_two_points() {
+        // x = (0, 1), y = (1, 3), at w = b = 0: residuals 1 and 3.
+        // ∂L/∂w = −(2/2)(1·0 + 3·1) = −3, ∂L/∂b = −(2/2)(1 + 3) = −4.
+        assert_eq!(gradients(&[0.0, 1.0], &[1.0, 3.0], 0.0, 0.0), (-3.0, -4.0));
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences_on_the_book_data() {
+        let d = data::paris_rents(data::BOOK_SEED);
+        for (w, b) in [(25.0, 100.0), (32.0, 200.0), (0.0, 0.0), (40.0, -300.0)] {
+            let (gw, gb) = gradients(&d.x, &d.y, w, b);
+            let (nw, nb) = finite_differences(|w, b| mse(&d.x, &d.y, w, b), w, b);
+            assert!(relative_difference(gw, nw) < 1e-6, "w at ({w}, {b}): {gw} vs {nw}");
+            assert!(relative_difference(gb, nb) < 1e-6, "b at ({w}, {b}): {gb} vs {nb}");
+        }
+    }
+
+    #[test]
+    fn gradient_vanishes_at_the_least_squares_optimum() {
+        let d = data::paris_rents(data::BOOK_SEED);
+        let (w, b) = crate::stats::least_squares(&d.x, &d.y);
+        let (gw, gb) = gradients(&d.x, &d.y, w, b);
+        // Relative to the gradient's scale at a point 1 % away, ~1e-16·κ is all rounding.
+        let (sw, sb) = gradients(&d.x, &d.y, 1.01 * w, b);
+        assert!(gw.abs() < 1e-9 * sw.abs() && gb.abs() < 1e-9 * sb.abs().max(1.0), "{gw} {gb}");
+    }
+}
