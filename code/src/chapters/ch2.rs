@@ -68,8 +68,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("se_w", (s2 / sxx).sqrt(), 3);
     let se_b = (s2 * (1.0 / n + x_mean * x_mean / sxx)).sqrt();
     r.number("se_b", se_b, 3);
-    r.number("se_w_pct", 100.0 * (s2 / sxx).sqrt() / w_star.abs(), 1);
-    r.number("se_b_pct", 100.0 * se_b / b_star.abs(), 1);
+    r.number("se_w_pct", 100.0 * (s2 / sxx).sqrt() / w_star.abs(), 2);
+    r.number("se_b_pct", 100.0 * se_b / b_star.abs(), 2);
     r.number("var_y", stats::variance(&d.y), 4).number("sd_y", y_sd, 4);
     for c in &candidates[..3] {
         r.number(&format!("{}_w", c.key), c.w, 4);
