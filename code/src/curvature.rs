@@ -76,6 +76,7 @@ impl Curvature {
         (1.0 - lr * self.lambda_min).abs().max((1.0 - lr * self.lambda_max).abs())
     }
 
+    // ANCHOR: predicted_iterations
     /// Iterations for gradient descent with step η to shrink the parameter error by a
     /// factor ε: ⌈ln ε / ln ρ(η)⌉ (worst case over starting points). With η = 1/λmax this
     /// is ≈ κ·ln(1/ε); with the best fixed step, ≈ (κ/2)·ln(1/ε). `None` if η diverges.
@@ -83,6 +84,7 @@ impl Curvature {
         let rho = self.contraction(lr);
         (rho < 1.0).then(|| (eps.ln() / rho.ln()).ceil())
     }
+    // ANCHOR_END: predicted_iterations
 }
 
 #[cfg(test)]

@@ -83,6 +83,23 @@ pub fn paris_rents(seed: u64) -> Dataset {
 }
 // ANCHOR_END: generate
 
+// ANCHOR: reader_question
+/// The setting of the reader's question: x = 0, 1, …, 99 (100 evenly spaced points),
+/// y = READER_A·x + READER_B + Gaussian noise with σ = 1. The slope and intercept are
+/// fixed (not drawn), so the text can state them; only the noise depends on `seed`.
+pub const READER_A: f64 = 0.7;
+pub const READER_B: f64 = 0.3;
+pub const READER_N: usize = 100;
+
+pub fn reader_question(seed: u64) -> Dataset {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let x: Vec<f64> = (0..READER_N).map(|i| i as f64).collect();
+    let noise = Normal::new(0.0, 1.0).expect("σ is positive and finite");
+    let y = x.iter().map(|&v| READER_A * v + READER_B + noise.sample(&mut rng)).collect();
+    Dataset { x, y, truth: Some((READER_A, READER_B)) }
+}
+// ANCHOR_END: reader_question
+
 /// Reads a CSV file with the header `x,y` and one numeric pair per row.
 pub fn read_csv(path: &Path) -> Result<Dataset> {
     let bad = |message: String| Error::Csv { path: path.to_path_buf(), message };
@@ -151,6 +168,21 @@ mod tests {
         let r: Vec<f64> = d.x.iter().zip(&d.y).map(|(x, y)| y - (TRUE_W * x + TRUE_B)).collect();
         let sd = crate::stats::std_dev(&r);
         assert!((70.0..130.0).contains(&sd), "noise σ = {sd}");
+    }
+
+    #[test]
+    fn reader_question_data_is_evenly_spaced_and_seeded() {
+        let d = reader_question(BOOK_SEED);
+        assert_eq!(d, reader_question(BOOK_SEED));
+        assert_ne!(d.y, reader_question(BOOK_SEED + 1).y);
+        assert_eq!(d.len(), 100);
+        assert!(d.x.iter().enumerate().all(|(i, &x)| x == i as f64));
+        // Noise N(0, 1), 100 draws: the residual spread is within ±30 % of 1 (about
+        // 4 standard errors of a sample σ), and the least-squares slope within 0.02 of 0.7.
+        let r: Vec<f64> = d.x.iter().zip(&d.y).map(|(x, y)| y - (READER_A * x + READER_B)).collect();
+        assert!((0.7..1.3).contains(&crate::stats::std_dev(&r)));
+        let (w, _) = crate::stats::least_squares(&d.x, &d.y);
+        assert!((w - READER_A).abs() < 0.02, "{w}");
     }
 
     #[test]

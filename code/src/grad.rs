@@ -58,6 +58,32 @@ mod tests {
         }
     }
 
+    /// Property: on random data sets (sizes, scales and offsets varying over orders of
+    /// magnitude) and at random points, the hand gradient agrees with central finite
+    /// differences. L is quadratic, so the central difference has no truncation error;
+    /// what is left is rounding, about ε·L/h, which is the absolute slack allowed.
+    #[test]
+    fn gradient_matches_finite_differences_on_random_data() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2024);
+        for case in 0..500 {
+            let n = rng.random_range(2..80usize);
+            let scale = 10f64.powf(rng.random_range(-2.0..3.0));
+            let offset = scale * rng.random_range(-5.0..5.0);
+            let x: Vec<f64> = (0..n).map(|_| offset + scale * rng.random_range(-1.0..1.0)).collect();
+            let (a, c) = (rng.random_range(-50.0..50.0), rng.random_range(-500.0..500.0));
+            let y: Vec<f64> = x.iter().map(|&v| a * v + c + rng.random_range(-100.0..100.0)).collect();
+            let (w, b) = (rng.random_range(-100.0..100.0), rng.random_range(-1000.0..1000.0));
+            let (gw, gb) = gradients(&x, &y, w, b);
+            let (nw, nb) = finite_differences(|w, b| mse(&x, &y, w, b), w, b);
+            let l = mse(&x, &y, w, b);
+            let slack_w = 1e-8 * l / w.abs().max(1.0);
+            let slack_b = 1e-8 * l / b.abs().max(1.0);
+            assert!((gw - nw).abs() <= 1e-6 * gw.abs() + slack_w, "case {case}: ∂w {gw} vs {nw}");
+            assert!((gb - nb).abs() <= 1e-6 * gb.abs() + slack_b, "case {case}: ∂b {gb} vs {nb}");
+        }
+    }
+
     #[test]
     fn gradient_vanishes_at_the_least_squares_optimum() {
         let d = data::paris_rents(data::BOOK_SEED);

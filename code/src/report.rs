@@ -32,6 +32,11 @@ impl Report {
         self.insert(key, Value::from(value), value.to_string())
     }
 
+    /// A real number written in scientific notation in prose (for tiny or huge values).
+    pub fn number_sci(&mut self, key: &str, value: f64, sig: usize) -> &mut Self {
+        self.insert(key, Value::from(value), fmt_sci(value, sig))
+    }
+
     pub fn text(&mut self, key: &str, value: &str) -> &mut Self {
         self.insert(key, Value::from(value), value.to_string())
     }
@@ -128,6 +133,26 @@ pub fn fmt_sig(value: f64, sig: usize) -> String {
     group_thousands(&text)
 }
 
+/// `value` in scientific notation for prose, `sig` significant digits, with a
+/// Unicode exponent: 1.234e-10 → "1.23 × 10⁻¹⁰" (at 3 digits). Zero and non-finite
+/// values are written as they are.
+pub fn fmt_sci(value: f64, sig: usize) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return format!("{value}");
+    }
+    let text = format!("{value:.prec$e}", prec = sig.saturating_sub(1));
+    let (mantissa, exponent) = text.split_once('e').expect("{:e} always has an exponent");
+    if exponent == "0" {
+        return mantissa.to_string();
+    }
+    const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let sup: String = exponent
+        .chars()
+        .map(|c| if c == '-' { '⁻' } else { SUP[c.to_digit(10).expect("exponent digits") as usize] })
+        .collect();
+    format!("{mantissa} × 10{sup}")
+}
+
 fn group_thousands(text: &str) -> String {
     let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
     let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
@@ -162,6 +187,14 @@ mod tests {
         assert_eq!(fmt_sig(-31.98765, 4), "-31.99");
         assert_eq!(fmt_sig(9.9996, 4), "10.00");
         assert_eq!(fmt_sig(0.0, 4), "0");
+    }
+
+    #[test]
+    fn scientific_notation() {
+        assert_eq!(fmt_sci(1.234e-10, 3), "1.23 × 10⁻¹⁰");
+        assert_eq!(fmt_sci(-4.0e5, 2), "-4.0 × 10⁵");
+        assert_eq!(fmt_sci(2.5, 2), "2.5");
+        assert_eq!(fmt_sci(0.0, 2), "0");
     }
 
     #[test]

@@ -3,7 +3,12 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const BINARIES: &[&str] = &[env!("CARGO_BIN_EXE_chapter1"), env!("CARGO_BIN_EXE_chapter2")];
+const BINARIES: &[&str] = &[
+    env!("CARGO_BIN_EXE_chapter1"),
+    env!("CARGO_BIN_EXE_chapter2"),
+    env!("CARGO_BIN_EXE_chapter3"),
+    env!("CARGO_BIN_EXE_chapter4"),
+];
 
 fn run(bin: &str, args: &[&str]) -> Output {
     Command::new(bin).args(args).output().expect("binary runs")
@@ -128,4 +133,26 @@ fn chapter1_writes_csv_atomically() {
     assert!(text.starts_with("x,y\n") && text.lines().count() == 51);
     let bad = run(env!("CARGO_BIN_EXE_chapter1"), &["--csv", "/no/such/dir/r.csv", "--out", dir.path().to_str().unwrap()]);
     assert_clean_error(&bad, "cannot write /no/such/dir/r.csv");
+}
+
+/// Chapter 4 runs the book's learning rate on the reader's data: where it blows up
+/// (large x), or where the slope is undetermined (constant x), the binary says so in
+/// one line and exits 2 rather than plotting NaNs.
+#[test]
+fn chapter4_reports_divergence_and_constant_x_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let big: String = (0..20).map(|i| format!("{},{}\n", 900 + 10 * i, 30 * (900 + 10 * i) + 100)).collect();
+    for (name, text, expected) in [
+        ("big.csv", format!("x,y\n{big}"), "gradient descent diverged at iteration"),
+        ("flat.csv", "x,y\n3,1\n3,2\n3,4\n".to_string(), "every x is the same"),
+    ] {
+        let csv = dir.path().join(name);
+        std::fs::write(&csv, text).unwrap();
+        let o = run(env!("CARGO_BIN_EXE_chapter4"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_clean_error(&o, expected);
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    }
+    assert!(stderr(&run(env!("CARGO_BIN_EXE_chapter4"), &["--data", dir.path().join("big.csv").to_str().unwrap(), "--out", out.to_str().unwrap()])).contains("largest stable learning rate"));
+    assert!(!out.exists(), "nothing may be written when gradient descent diverges");
 }

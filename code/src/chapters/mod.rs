@@ -3,6 +3,8 @@
 
 pub mod ch1;
 pub mod ch2;
+pub mod ch3;
+pub mod ch4;
 
 use crate::data::Dataset;
 use crate::error::Result;
@@ -20,4 +22,6 @@ pub struct Chapter {
 pub const ALL: &[Chapter] = &[
     Chapter { name: "chapter1", dir: "ch1", build: ch1::build },
     Chapter { name: "chapter2", dir: "ch2", build: ch2::build },
+    Chapter { name: "chapter3", dir: "ch3", build: ch3::build },
+    Chapter { name: "chapter4", dir: "ch4", build: ch4::build },
 ];

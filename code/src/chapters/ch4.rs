@@ -1,0 +1,406 @@
+//! Chapter 4 — gradient descent on the raw data, and why the intercept barely moves.
+
+use plotters::prelude::*;
+
+pub const ABOUT: &str =
+    "Chapter 4: gradient descent on raw data, the intercept that won't move, and the curvature that explains it.";
+
+use crate::contour::{self, Grid};
+use crate::curvature::Curvature;
+use crate::data::{self, Dataset};
+use crate::error::{Error, Result};
+use crate::loss::mse;
+use crate::optim::{Reach, Trace, gradient_descent, iterations_to_reach};
+use crate::plot::{self, DrawResult, palette};
+use crate::report::{Report, fmt_sci, fmt_sig};
+use crate::stats;
+
+/// The notebook's run: start, step size and length.
+pub const START: (f64, f64) = (25.0, 100.0);
+pub const LR: f64 = 1e-5;
+pub const ITERATIONS: usize = 200;
+/// The reader's question: 100 full-batch epochs from (w, b) = (0, 0).
+pub const READER_START: (f64, f64) = (0.0, 0.0);
+pub const READER_EPOCHS: usize = 100;
+/// Target relative parameter error ‖θ − θ*‖/‖θ*‖ of the long runs, and their budget.
+pub const EPS: f64 = 1e-6;
+pub const BUDGET: usize = 10_000_000;
+/// The divergent run uses this multiple of the largest stable step 2/λmax.
+pub const OVER: f64 = 1.05;
+pub const DIVERGENT_ITERATIONS: usize = 1000;
+
+/// Colours of the two parameters in every figure of the chapter.
+const W_COLOUR: RGBColor = palette::SKY;
+const B_COLOUR: RGBColor = palette::PURPLE;
+/// Gradient descent's own colour (its path on the contour plot, its loss curve).
+const GD_COLOUR: RGBColor = palette::ORANGE;
+
+/// The notebook's run, or the one-line error a reader gets when the book's step size
+/// blows up on their data.
+pub fn notebook_run(d: &Dataset, c: &Curvature) -> Result<Trace> {
+    let trace = gradient_descent(&d.x, &d.y, START, LR, ITERATIONS);
+    match trace.diverged_at {
+        None => Ok(trace),
+        Some(iteration) => Err(Error::Diverged {
+            iteration,
+            lr: LR,
+            what: format!(
+                "the loss grew from {:.4e} to {:.4e}; the largest stable learning rate for these data is 2/λmax = {:.3e}",
+                trace.loss[0],
+                trace.loss[iteration],
+                c.max_stable_lr()
+            ),
+        }),
+    }
+}
+
+/// Coordinates of `(w, b) − θ*` along the flat (λmin) and steep (λmax) eigenvectors.
+fn eigen_coordinates(c: &Curvature, (w, b): (f64, f64), (ws, bs): (f64, f64)) -> (f64, f64) {
+    let e = [w - ws, b - bs];
+    (e[0] * c.v_min[0] + e[1] * c.v_min[1], e[0] * c.v_max[0] + e[1] * c.v_max[1])
+}
+
+pub fn build(d: &Dataset) -> Result<(Report, String)> {
+    if stats::variance(&d.x) == 0.0 {
+        return Err(Error::Data("every x is the same, so the slope is undetermined (the Hessian is singular)".into()));
+    }
+    let c = Curvature::of(&d.x);
+    let (ws, bs) = stats::least_squares(&d.x, &d.y);
+    let trace = notebook_run(d, &c)?;
+    let mut r = Report::new();
+
+    // The failure.
+    let (wf, bf) = trace.last();
+    let w10 = trace.w[10];
+    r.number("w_star", ws, 4).number("b_star", bs, 4).number("mse_star", mse(&d.x, &d.y, ws, bs), 4);
+    r.number("w_10", w10, 4).number("b_10", trace.b[10], 4);
+    r.number("w_final", wf, 4).number("b_final", bf, 4);
+    r.number("w_final_frac", wf / ws, 4).number("b_final_frac", bf / bs, 3);
+    r.number("b_moved", bf - START.1, 3).number("b_gap_start", bs - START.1, 4);
+    r.number("b_moved_pct", 100.0 * (bf - START.1) / (bs - START.1), 2);
+    r.number("w_overshoot", wf - ws, 3);
+    r.number("loss_start", trace.loss[0], 4).number("loss_final", *trace.loss.last().unwrap(), 4);
+    let excess = |l: f64| l - mse(&d.x, &d.y, ws, bs);
+    r.number("loss_10", trace.loss[10], 4);
+    r.number("excess_start", excess(trace.loss[0]), 4).number("excess_final", excess(*trace.loss.last().unwrap()), 4);
+    let (g0, gf) = (trace.grad[0], *trace.grad.last().unwrap());
+    r.number("grad_w_start", g0.0, 4).number("grad_b_start", g0.1, 4);
+    r.number("grad_w_final", gf.0, 3).number("grad_b_final", gf.1, 3);
+
+    // Per-sample gradients: how much of each sum cancels.
+    for (key, (w, b)) in [("start", START), ("final", (wf, bf))] {
+        let per_b: Vec<f64> = d.x.iter().zip(&d.y).map(|(&x, &y)| -2.0 * (y - (w * x + b))).collect();
+        let per_w: Vec<f64> = per_b.iter().zip(&d.x).map(|(g, x)| g * x).collect();
+        let n = d.len() as f64;
+        let abs_mean = |v: &[f64]| v.iter().map(|g| g.abs()).sum::<f64>() / n;
+        r.number(&format!("per_sample_abs_b_{key}"), abs_mean(&per_b), 4);
+        r.number(&format!("per_sample_abs_w_{key}"), abs_mean(&per_w), 4);
+        r.number(&format!("cancel_ratio_b_{key}"), stats::mean(&per_b).abs() / abs_mean(&per_b), 3);
+        r.number(&format!("cancel_ratio_w_{key}"), stats::mean(&per_w).abs() / abs_mean(&per_w), 3);
+    }
+
+    // The explanation: curvature.
+    let h = c.hessian;
+    r.number("h_ww", h[0][0], 5).number("h_wb", h[0][1], 5).number("h_bb", h[1][1], 3);
+    r.number("lambda_min", c.lambda_min, 4).number("lambda_max", c.lambda_max, 4);
+    r.number("vmin_w", c.v_min[0], 4).number("vmin_b", c.v_min[1], 6);
+    r.number("vmax_w", c.v_max[0], 6).number("vmax_b", c.v_max[1], 4);
+    r.number("kappa", c.condition_number(), 4);
+    r.number_sci("max_stable_lr", c.max_stable_lr(), 4);
+    r.number_sci("inv_lambda_max", 1.0 / c.lambda_max, 4);
+    r.number_sci("best_lr", c.best_fixed_lr(), 4);
+    r.number("lr_over_max", LR / c.max_stable_lr(), 3);
+    let (flat, steep) = (1.0 - LR * c.lambda_min, 1.0 - LR * c.lambda_max);
+    r.number("step_factor_flat", flat, 8).number("step_factor_steep", steep, 4);
+    r.number("decay_flat", flat.powi(ITERATIONS as i32), 5);
+    r.number_sci("decay_steep", steep.abs().powi(ITERATIONS as i32), 2);
+    let (e_min0, e_max0) = eigen_coordinates(&c, START, (ws, bs));
+    let (e_min1, e_max1) = eigen_coordinates(&c, (wf, bf), (ws, bs));
+    r.number("err_flat_start", e_min0, 4).number("err_steep_start", e_max0, 4);
+    r.number("err_flat_final", e_min1, 4).number_sci("err_steep_final", e_max1, 2);
+    r.number("lr_flat_ratio", 1.0 / (LR * c.lambda_min), 4);
+
+    // Predicted and measured iterations to a relative error of EPS.
+    let scale = ws.hypot(bs);
+    let shrink = EPS * scale / (START.0 - ws).hypot(START.1 - bs);
+    r.number("start_rel_error", (START.0 - ws).hypot(START.1 - bs) / scale, 3);
+    r.number_sci("shrink", shrink, 3);
+    r.number_sci("eps", EPS, 1).integer("budget", BUDGET as i64);
+    let mut table = String::from(
+        "| learning rate η | | contraction per step ρ(η) | predicted iterations | measured iterations |\n\
+         |---|---:|---:|---:|---:|\n",
+    );
+    let rows = [
+        ("notebook", "the notebook's", LR),
+        ("inv_lambda_max", "1/λmax", 1.0 / c.lambda_max),
+        ("best", "best fixed, 2/(λmin + λmax)", c.best_fixed_lr()),
+        ("over", "1.05 × 2/λmax", OVER * c.max_stable_lr()),
+    ];
+    for (key, label, lr) in rows {
+        let predicted = c.predicted_iterations(lr, shrink);
+        let measured = iterations_to_reach(&d.x, &d.y, START, lr, EPS, BUDGET);
+        let predicted_text = predicted.map_or("never (diverges)".into(), fmt_count);
+        let measured_text = match measured {
+            Reach::Reached(k) => fmt_count(k as f64),
+            Reach::NotReached { error, .. } => format!("not within {} (error {:.1e})", fmt_sig(BUDGET as f64, 3), error),
+            Reach::Diverged(k) => format!("diverged (stopped at iteration {k})"),
+        };
+        table += &format!(
+            "| {} | {label} | {} | {predicted_text} | {measured_text} |\n",
+            fmt_sci(lr, 4),
+            fmt_sig(c.contraction(lr), 8)
+        );
+        r.number(&format!("rho_{key}"), c.contraction(lr), 8);
+        r.number(&format!("predicted_{key}"), predicted.unwrap_or(-1.0), 6);
+        let (status, count) = match measured {
+            Reach::Reached(k) => ("reached", k),
+            Reach::NotReached { budget, .. } => ("not within budget", budget),
+            Reach::Diverged(k) => ("diverged", k),
+        };
+        r.text(&format!("measured_{key}_status"), status).integer(&format!("measured_{key}"), count as i64);
+    }
+    r.file("iterations.md", table);
+
+    // A run just above the stable limit: detected and stopped, never plotted.
+    let over = gradient_descent(&d.x, &d.y, START, OVER * c.max_stable_lr(), DIVERGENT_ITERATIONS);
+    let over_at = over.diverged_at;
+    r.number_sci("over_lr", OVER * c.max_stable_lr(), 4);
+    r.integer("over_diverged_at", over_at.map_or(-1, |k| k as i64));
+    r.text("over_message", &over.converged().err().map_or("did not diverge".into(), |e| format!("error: {e}")));
+
+    // The reader's setting.
+    let rd = data::reader_question(data::BOOK_SEED);
+    let rc = Curvature::of(&rd.x);
+    let (rws, rbs) = stats::least_squares(&rd.x, &rd.y);
+    let rt = gradient_descent(&rd.x, &rd.y, READER_START, LR, READER_EPOCHS);
+    let (rwf, rbf) = rt.last();
+    r.number("reader_w_star", rws, 4).number("reader_b_star", rbs, 3);
+    r.number("reader_w_final", rwf, 4).number("reader_b_final", rbf, 3);
+    r.number("reader_w_frac", rwf / rws, 4).number("reader_b_frac", rbf / rbs, 3);
+    r.number("reader_mse_star", mse(&rd.x, &rd.y, rws, rbs), 4);
+    r.number("reader_loss_final", *rt.loss.last().unwrap(), 4);
+    r.number("reader_lambda_min", rc.lambda_min, 4).number("reader_lambda_max", rc.lambda_max, 4);
+    r.number("reader_vmin_b", rc.v_min[1], 6).number("reader_kappa", rc.condition_number(), 4);
+    r.number("reader_decay_flat", (1.0 - LR * rc.lambda_min).powi(READER_EPOCHS as i32), 5);
+    let rg = rt.grad.last().unwrap();
+    r.number("reader_grad_w_final", rg.0, 3).number("reader_grad_b_final", rg.1, 3);
+    r.number_sci("reader_predicted", rc.predicted_iterations(LR, EPS).unwrap_or(-1.0), 3);
+
+    r.file("ch4-loss.svg", loss_figure(d, &trace, mse(&d.x, &d.y, ws, bs))?);
+    r.file("ch4-trajectory.svg", trajectory_figure(d, &trace, (ws, bs))?);
+    r.file("ch4-gradients.svg", gradients_figure(&trace)?);
+    r.file(
+        "ch4-fractions.svg",
+        fractions_figure(&trace, (ws, bs), "Paris rents, η = 1e-5: w is learnt in a few steps, b is not", "iteration t")?,
+    );
+    r.file(
+        "ch4-reader.svg",
+        fractions_figure(&rt, (rws, rbs), "The reader's data, η = 1e-5: the same failure", "epoch t")?,
+    );
+
+    let summary = format!(
+        "after {ITERATIONS} steps of η = {LR:e} from (25, 100): w = {} (w* = {}), b = {} (b* = {})\n\
+         λmin = {}, λmax = {}, κ = {}, 2/λmax = {}\n",
+        fmt_sig(wf, 4),
+        fmt_sig(ws, 4),
+        fmt_sig(bf, 4),
+        fmt_sig(bs, 4),
+        fmt_sig(c.lambda_min, 4),
+        fmt_sig(c.lambda_max, 4),
+        fmt_sig(c.condition_number(), 4),
+        fmt_sci(c.max_stable_lr(), 4),
+    );
+    Ok((r, summary))
+}
+
+/// A whole count with all its digits, grouped: 5159812 → "5 159 812".
+fn fmt_count(k: f64) -> String {
+    fmt_sig(k, (k.abs().max(1.0).log10().floor() as usize) + 1)
+}
+
+/// Range of `v` padded by `pad` of its width on each side, in log10 space.
+fn log_range(v: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+    let (lo, hi) = v.filter(|x| *x > 0.0).fold((f64::INFINITY, 0.0f64), |(lo, hi), x| (lo.min(x), hi.max(x)));
+    let pad = (hi / lo).powf(0.05);
+    lo / pad..hi * pad
+}
+
+fn loss_figure(_d: &Dataset, t: &Trace, floor: f64) -> Result<String> {
+    let excess: Vec<f64> = t.loss.iter().map(|l| (l - floor).max(f64::MIN_POSITIVE)).collect();
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption("Excess loss: a fast drop, then a crawl", plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(85)
+            .build_cartesian_2d(0.0..t.loss.len() as f64 - 1.0, log_range(excess.iter().copied()).log_scale())?;
+        plot::style_mesh(&mut chart, "iteration t", "L(w, b) − L* (€², log scale)")?;
+        chart
+            .draw_series(LineSeries::new(
+                excess.iter().enumerate().map(|(k, &e)| (k as f64, e)),
+                GD_COLOUR.stroke_width(3),
+            ))?
+            .label("gradient descent, η = 1e-5")
+            .legend(plot::line_glyph(GD_COLOUR, 3));
+        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        Ok(())
+    })
+}
+
+/// The path of gradient descent over the contour lines of L.
+fn trajectory_figure(d: &Dataset, t: &Trace, (ws, bs): (f64, f64)) -> Result<String> {
+    let pad = |lo: f64, hi: f64| {
+        let m = 0.12 * (hi - lo);
+        (lo - m, hi + m)
+    };
+    let (wlo, whi) = pad(stats::min(&t.w).min(ws), stats::max(&t.w).max(ws));
+    let (blo, bhi) = pad(stats::min(&t.b).min(bs), stats::max(&t.b).max(bs));
+    let grid = Grid::sample(plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121), |w, b| mse(&d.x, &d.y, w, b));
+    let floor = mse(&d.x, &d.y, ws, bs);
+    let top = grid.max() - floor;
+    let levels: Vec<f64> = (0..9).map(|k| floor + top * 10f64.powf(-0.5 * (k as f64 + 0.5))).collect();
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption("Gradient descent drops into the valley, then stalls on its floor", plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(75)
+            .build_cartesian_2d(wlo..whi, blo..bhi)?;
+        plot::style_mesh(&mut chart, "slope w (€/m²)", "intercept b (€)")?;
+        for (k, &level) in levels.iter().enumerate() {
+            let colour = plot::viridis(k as f64 / (levels.len() - 1) as f64 * 0.9);
+            chart.draw_series(
+                contour::contour(&grid, level).into_iter().map(|s| PathElement::new(s.to_vec(), colour.mix(0.7))),
+            )?;
+        }
+        chart
+            .draw_series(LineSeries::new(t.w.iter().zip(&t.b).map(|(&w, &b)| (w, b)), GD_COLOUR.stroke_width(2)))?
+            .label(format!("gradient descent, {} steps of η = 1e-5", t.w.len() - 1))
+            .legend(plot::line_glyph(GD_COLOUR, 2));
+        chart.draw_series(t.w.iter().zip(&t.b).map(|(&w, &b)| Circle::new((w, b), 2, GD_COLOUR.filled())))?;
+        chart
+            .draw_series([Circle::new((t.w[0], t.b[0]), 6, palette::INK.filled())])?
+            .label("start (25, 100)")
+            .legend(|(x, y)| Circle::new((x + 11, y), 5, palette::INK.filled()));
+        chart
+            .draw_series([Cross::new((ws, bs), 8, palette::FIT.stroke_width(3))])?
+            .label("minimum θ* = (w*, b*)")
+            .legend(|(x, y)| Cross::new((x + 11, y), 6, palette::FIT.stroke_width(3)));
+        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        Ok(())
+    })
+}
+
+fn gradients_figure(t: &Trace) -> Result<String> {
+    let gw: Vec<f64> = t.grad.iter().map(|g| g.0.abs()).collect();
+    let gb: Vec<f64> = t.grad.iter().map(|g| g.1.abs()).collect();
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption("|∂L/∂w| collapses; |∂L/∂b| stalls, and ends the larger", plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(85)
+            .build_cartesian_2d(0.0..t.grad.len() as f64 - 1.0, log_range(gw.iter().chain(&gb).copied()).log_scale())?;
+        plot::style_mesh(&mut chart, "iteration t", "|partial derivative| (log scale)")?;
+        for (v, colour, label) in [(&gw, W_COLOUR, "|∂L/∂w| (€²/(€/m²))"), (&gb, B_COLOUR, "|∂L/∂b| (€²/€)")] {
+            chart
+                .draw_series(LineSeries::new(
+                    v.iter().enumerate().filter(|(_, g)| **g > 0.0).map(|(k, &g)| (k as f64, g)),
+                    colour.stroke_width(3),
+                ))?
+                .label(label)
+                .legend(plot::line_glyph(colour, 3));
+        }
+        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        Ok(())
+    })
+}
+
+/// w(t)/w* and b(t)/b*: 1 means learnt.
+fn fractions_figure(t: &Trace, (ws, bs): (f64, f64), title: &str, x_desc: &str) -> Result<String> {
+    let fw: Vec<f64> = t.w.iter().map(|w| w / ws).collect();
+    let fb: Vec<f64> = t.b.iter().map(|b| b / bs).collect();
+    let (lo, hi) = fw.iter().chain(&fb).fold((0.0f64, 1.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let m = 0.08 * (hi - lo);
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption(title, plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(75)
+            .build_cartesian_2d(0.0..t.w.len() as f64 - 1.0, lo - m..hi + m)?;
+        plot::style_mesh(&mut chart, x_desc, "parameter / its optimum")?;
+        let end = t.w.len() as f64 - 1.0;
+        chart
+            .draw_series(LineSeries::new([(0.0, 1.0), (end, 1.0)], palette::FIT.stroke_width(2)))?
+            .label("optimum (fraction 1)")
+            .legend(plot::line_glyph(palette::FIT, 2));
+        for (v, colour, label) in [(&fw, W_COLOUR, "w(t) / w*"), (&fb, B_COLOUR, "b(t) / b*")] {
+            chart
+                .draw_series(LineSeries::new(v.iter().enumerate().map(|(k, &f)| (k as f64, f)), colour.stroke_width(3)))?
+                .label(label)
+                .legend(plot::line_glyph(colour, 3));
+        }
+        plot::draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book() -> serde_json::Value {
+        build(&data::paris_rents(data::BOOK_SEED)).unwrap().0.json()
+    }
+
+    #[test]
+    fn slope_learns_and_intercept_does_not() {
+        let j = book();
+        let v = |k: &str| j[k].as_f64().unwrap();
+        // The notebook's observation: w within a few % of w*, b within a few € of its start.
+        assert!((v("w_final_frac") - 1.0).abs() < 0.1, "{}", v("w_final_frac"));
+        assert!(v("b_moved").abs() < 5.0 && v("b_moved_pct") < 5.0);
+        // The flat direction is almost pure b, and 200 steps barely shrink it.
+        assert!(v("vmin_b").abs() > 0.999 && v("decay_flat") > 0.99 && v("decay_steep") < 1e-3);
+        assert!(v("kappa") > 1e4 && (v("kappa") - v("lambda_max") / v("lambda_min")).abs() < 1e-6 * v("kappa"));
+    }
+
+    #[test]
+    fn measured_iterations_match_predictions() {
+        let j = book();
+        for key in ["notebook", "inv_lambda_max", "best"] {
+            assert_eq!(j[format!("measured_{key}_status")], "reached", "{key}");
+            let (m, p) = (j[format!("measured_{key}")].as_f64().unwrap(), j[format!("predicted_{key}")].as_f64().unwrap());
+            // The prediction is a worst case over starting points; the start's error lies
+            // almost along the flat direction, so the two agree within 1 %.
+            assert!(m <= p + 1.0 && m > 0.99 * p, "{key}: measured {m}, predicted {p}");
+        }
+        assert_eq!(j["measured_over_status"], "diverged");
+        assert_eq!(j["predicted_over"], -1.0);
+        let msg = j["over_message"].as_str().unwrap();
+        assert!(msg.starts_with("error: gradient descent diverged at iteration"), "{msg}");
+        assert!(j["over_diverged_at"].as_i64().unwrap() > 0);
+    }
+
+    #[test]
+    fn reader_question_reproduces_the_failure() {
+        let j = book();
+        let v = |k: &str| j[k].as_f64().unwrap();
+        assert!((v("reader_w_frac") - 1.0).abs() < 0.05, "{}", v("reader_w_frac"));
+        assert!(v("reader_b_frac").abs() < 0.5, "{}", v("reader_b_frac"));
+        assert!(v("reader_vmin_b").abs() > 0.99);
+    }
+
+    #[test]
+    fn book_learning_rate_diverging_on_reader_data_is_a_clean_error() {
+        // Surfaces around 1000 m²: λmax ≈ 2·10⁶ ≫ 2/η, so η = 1e-5 explodes.
+        let x: Vec<f64> = (0..20).map(|i| 900.0 + 10.0 * i as f64).collect();
+        let y: Vec<f64> = x.iter().map(|v| 30.0 * v + 100.0).collect();
+        let msg = build(&Dataset::new(x, y).unwrap()).unwrap_err().to_string();
+        assert!(msg.starts_with("gradient descent diverged at iteration"), "{msg}");
+        assert!(msg.contains("largest stable learning rate") && !msg.contains('\n'), "{msg}");
+        let constant = build(&Dataset::new(vec![3.0; 4], vec![1.0, 2.0, 3.0, 4.0]).unwrap()).unwrap_err();
+        assert!(constant.to_string().contains("every x is the same"));
+    }
+}
