@@ -232,13 +232,13 @@ pub fn lre(estimate: f64, certified: f64) -> f64 {
     if err == 0.0 { 15.0 } else { (-err.log10()).clamp(0.0, 15.0) }
 }
 
-/// Mean squared error and R² of the fitted values Xθ.
+/// Mean squared error and R² of the fitted values Xθ (R² is NaN when y is constant).
 pub fn mse_r2(x: &DMatrix<f64>, y: &[f64], theta: &[f64]) -> (f64, f64) {
     let pred = x * DVector::from_column_slice(theta);
     let n = y.len() as f64;
     let sse: f64 = y.iter().zip(pred.iter()).map(|(a, b)| (a - b) * (a - b)).sum();
     let sst = stats::variance(y) * n;
-    (sse / n, 1.0 - sse / sst)
+    (sse / n, if sst > 0.0 { 1.0 - sse / sst } else { f64::NAN })
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const BINARIES: &[&str] = &[env!("CARGO_BIN_EXE_chapter1"), env!("CARGO_BIN_EXE_chapter2")];
+const BINARIES: &[&str] =
+    &[env!("CARGO_BIN_EXE_chapter1"), env!("CARGO_BIN_EXE_chapter2"), env!("CARGO_BIN_EXE_chapter9")];
 
 fn run(bin: &str, args: &[&str]) -> Output {
     Command::new(bin).args(args).output().expect("binary runs")
