@@ -130,3 +130,14 @@ fn chapter1_writes_csv_atomically() {
     let bad = run(env!("CARGO_BIN_EXE_chapter1"), &["--csv", "/no/such/dir/r.csv", "--out", dir.path().to_str().unwrap()]);
     assert_clean_error(&bad, "cannot write /no/such/dir/r.csv");
 }
+
+#[test]
+fn chapter9_refuses_a_constant_x() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("flat.csv");
+    std::fs::write(&csv, "x,y\n5,1\n5,2\n5,3\n").unwrap();
+    let out = dir.path().join("out");
+    let o = run(env!("CARGO_BIN_EXE_chapter9"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_clean_error(&o, "rank-deficient design matrix: columns 1 and 2 are both constant");
+    assert!(!out.exists());
+}

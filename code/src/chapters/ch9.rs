@@ -85,7 +85,7 @@ pub struct ShiftRow {
 /// (up to 2⁴⁸ ≈ 3·10¹⁴) and the true slope is the same for every offset.
 pub fn shift_rows(d: &Dataset) -> Result<Vec<ShiftRow>> {
     let x: Vec<f64> = d.x.iter().map(|v| (v * 16.0).round() / 16.0).collect();
-    let reference = linalg::fit(Method::Qr, &linalg::design(&[x.clone()], true), &d.y)?[1];
+    let reference = linalg::fit(Method::Qr, &linalg::design(std::slice::from_ref(&x), true), &d.y)?[1];
     let mut rows = Vec::new();
     for k in OFFSET_POWERS {
         let offset = 10f64.powi(k);
@@ -113,7 +113,7 @@ fn cell(v: Option<f64>) -> String {
 
 pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let mut r = Report::new();
-    let x = linalg::design(&[d.x.clone()], true);
+    let x = linalg::design(std::slice::from_ref(&d.x), true);
     r.integer("n", d.len() as i64);
 
     // Paris data: every closed form, and gradient descent, side by side.
