@@ -14,6 +14,8 @@ pub enum Error {
     Csv { path: PathBuf, message: String },
     #[error("invalid data: {0}")]
     Data(String),
+    #[error("rank-deficient design matrix: {0}; the coefficients are not unique")]
+    RankDeficient(String),
     #[error("cannot draw a figure: {0}")]
     Plot(String),
     #[error("gradient descent diverged at iteration {iteration} (learning rate {lr}): {what}")]

@@ -10,10 +10,14 @@ pub mod curvature;
 pub mod data;
 pub mod error;
 pub mod grad;
+pub mod linalg;
 pub mod loss;
+pub mod nist;
 pub mod optim;
 pub mod plot;
 pub mod report;
 pub mod stats;
 
 pub use error::{Error, Result};
+/// Re-exported so that examples and readers use the same version as the library.
+pub use nalgebra;

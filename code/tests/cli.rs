@@ -8,6 +8,7 @@ const BINARIES: &[&str] = &[
     env!("CARGO_BIN_EXE_chapter2"),
     env!("CARGO_BIN_EXE_chapter3"),
     env!("CARGO_BIN_EXE_chapter4"),
+    env!("CARGO_BIN_EXE_chapter9"),
 ];
 
 fn run(bin: &str, args: &[&str]) -> Output {
@@ -155,4 +156,15 @@ fn chapter4_reports_divergence_and_constant_x_cleanly() {
     }
     assert!(stderr(&run(env!("CARGO_BIN_EXE_chapter4"), &["--data", dir.path().join("big.csv").to_str().unwrap(), "--out", out.to_str().unwrap()])).contains("largest stable learning rate"));
     assert!(!out.exists(), "nothing may be written when gradient descent diverges");
+}
+
+#[test]
+fn chapter9_refuses_a_constant_x() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("flat.csv");
+    std::fs::write(&csv, "x,y\n5,1\n5,2\n5,3\n").unwrap();
+    let out = dir.path().join("out");
+    let o = run(env!("CARGO_BIN_EXE_chapter9"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_clean_error(&o, "rank-deficient design matrix: columns 1 and 2 are both constant");
+    assert!(!out.exists());
 }

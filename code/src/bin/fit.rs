@@ -1,0 +1,117 @@
+//! `fit`: least squares on your own data. `cargo run --bin fit -- --data my.csv --method svd`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use linreg::linalg::{self, Method};
+use linreg::{Error, Result, data, optim};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Choice {
+    /// w = cov(x, y)/var(x), b = ȳ − w·x̄ (a line only)
+    Covvar,
+    /// normal equations (XᵀX)θ = Xᵀy
+    Normal,
+    /// Householder QR
+    Qr,
+    /// singular value decomposition
+    Svd,
+    /// gradient descent on standardized data (a line only)
+    Gd,
+    /// Adam (not available yet)
+    Adam,
+}
+
+/// Fits y = b + w·x (or a polynomial with --degree) to a CSV file with the header `x,y`;
+/// prints the coefficients, the MSE and R².
+#[derive(Parser)]
+#[command(name = "fit")]
+struct Args {
+    /// CSV file with the header `x,y`.
+    #[arg(long, value_name = "PATH.csv")]
+    data: PathBuf,
+    /// How to solve the least-squares problem.
+    #[arg(long, value_enum, default_value_t = Choice::Qr)]
+    method: Choice,
+    /// Degree of the polynomial in x (1: a straight line).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    degree: u32,
+    /// Print the result as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Step size and stopping rule of `--method gd` (standardized data: the Hessian is 2·I).
+const GD_LR: f64 = 0.1;
+const GD_TOL: f64 = 1e-12;
+const GD_MAX_ITERATIONS: usize = 100_000;
+
+fn run(args: &Args) -> Result<()> {
+    let d = data::read_csv(&args.data)?;
+    let degree = args.degree as usize;
+    let x = linalg::polynomial(&d.x, degree, true);
+    let theta = match args.method {
+        Choice::Gd | Choice::Adam | Choice::Covvar if degree != 1 => {
+            return Err(Error::Data(format!("--method {:?} fits a line only (use --degree 1)", args.method).to_lowercase()));
+        }
+        Choice::Adam => {
+            return Err(Error::Data(
+                "--method adam is not available yet (chapter 6 adds it); use gd, qr or svd".into(),
+            ));
+        }
+        Choice::Gd => {
+            linalg::check_full_rank(&x)?;
+            let g = optim::gradient_descent_standardized(&d.x, &d.y, GD_LR, GD_MAX_ITERATIONS, GD_TOL)?;
+            vec![g.b, g.w]
+        }
+        Choice::Covvar => linalg::fit(Method::CovVar, &x, &d.y)?,
+        Choice::Normal => linalg::fit(Method::Normal, &x, &d.y)?,
+        Choice::Qr => linalg::fit(Method::Qr, &x, &d.y)?,
+        Choice::Svd => linalg::fit(Method::Svd, &x, &d.y)?,
+    };
+    if let Some(i) = theta.iter().position(|t| !t.is_finite()) {
+        return Err(Error::Data(format!("coefficient {i} came out non-finite; the data are too ill-conditioned")));
+    }
+    let (mse, r2) = linalg::mse_r2(&x, &d.y, &theta);
+    let method = format!("{:?}", args.method).to_lowercase();
+    if args.json {
+        let value = serde_json::json!({
+            "method": method,
+            "n": d.len(),
+            "degree": degree,
+            "coefficients": theta,
+            "mse": mse,
+            "r2": if r2.is_finite() { serde_json::json!(r2) } else { serde_json::Value::Null },
+        });
+        println!("{}", serde_json::to_string_pretty(&value).expect("JSON object serialises"));
+    } else {
+        println!("method: {method}, {} points", d.len());
+        if degree == 1 {
+            println!("b (intercept) = {}", theta[0]);
+            println!("w (slope)     = {}", theta[1]);
+        } else {
+            for (k, t) in theta.iter().enumerate() {
+                println!("θ{k} (x^{k}) = {t}");
+            }
+        }
+        println!("MSE = {mse}");
+        if r2.is_finite() {
+            println!("R²  = {r2}");
+        } else {
+            println!("R²  = undefined (y is constant)");
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
