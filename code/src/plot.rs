@@ -85,14 +85,15 @@ where
     Ok(())
 }
 
-/// Tick label without a useless trailing ".0" (plotters prints 3500.0).
+/// Tick label without float noise or useless zeros: plotters prints 3500.0 and
+/// 0.6000000000000001; the book wants 3500 and 0.6.
 pub fn tick(v: f64) -> String {
-    let text = format!("{v}");
-    match text.strip_suffix(".0") {
-        Some(int) => int.to_string(),
-        None if text.len() > 8 => format!("{v:.3}"),
-        None => text,
+    if v != 0.0 && (v.abs() >= 1e7 || v.abs() < 1e-4) {
+        return format!("{v:.1e}");
     }
+    let text = format!("{v:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".to_string() } else { text.to_string() }
 }
 
 /// Legend box in the book's style.
@@ -142,6 +143,15 @@ pub fn viridis(t: f64) -> RGBColor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_are_short() {
+        assert_eq!(tick(3500.0), "3500");
+        assert_eq!(tick(0.6000000000000001), "0.6");
+        assert_eq!(tick(-0.25), "-0.25");
+        assert_eq!(tick(-1e-17 * 0.0), "0");
+        assert_eq!(tick(2.5e-5), "2.5e-5");
+    }
 
     #[test]
     fn rendering_is_byte_identical_and_font_free() {
