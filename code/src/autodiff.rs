@@ -19,6 +19,13 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Var(usize);
 
+impl Var {
+    /// The node's position on its tape: where to look in the adjoints `backward` returns.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// How [`Tape::squared_error`] combines the squared residuals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reduction {

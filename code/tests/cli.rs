@@ -3,7 +3,12 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const BINARIES: &[&str] = &[env!("CARGO_BIN_EXE_chapter1"), env!("CARGO_BIN_EXE_chapter2")];
+const BINARIES: &[&str] = &[
+    env!("CARGO_BIN_EXE_chapter1"),
+    env!("CARGO_BIN_EXE_chapter2"),
+    env!("CARGO_BIN_EXE_chapter7"),
+    env!("CARGO_BIN_EXE_chapter8"),
+];
 
 fn run(bin: &str, args: &[&str]) -> Output {
     Command::new(bin).args(args).output().expect("binary runs")

@@ -3,6 +3,8 @@
 
 pub mod ch1;
 pub mod ch2;
+pub mod ch7;
+pub mod ch8;
 
 use crate::data::Dataset;
 use crate::error::Result;
@@ -20,4 +22,6 @@ pub struct Chapter {
 pub const ALL: &[Chapter] = &[
     Chapter { name: "chapter1", dir: "ch1", build: ch1::build },
     Chapter { name: "chapter2", dir: "ch2", build: ch2::build },
+    Chapter { name: "chapter7", dir: "ch7", build: ch7::build },
+    Chapter { name: "chapter8", dir: "ch8", build: ch8::build },
 ];
