@@ -19,13 +19,6 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Var(usize);
 
-impl Var {
-    /// The node's position on its tape: where to look in the adjoints `backward` returns.
-    pub fn index(self) -> usize {
-        self.0
-    }
-}
-
 /// How [`Tape::squared_error`] combines the squared residuals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reduction {
@@ -70,6 +63,11 @@ struct Node {
 #[derive(Debug, Clone, Default)]
 pub struct Tape {
     nodes: Vec<Node>,
+    /// Every node's adjoint from the last `backward` (empty where none flowed).
+    adjoints: Vec<Vec<f64>>,
+    /// Column buffers of dropped nodes and adjoints, reused by the next iteration:
+    /// a fresh 8 MB vector costs thousands of page faults, a reused one none.
+    spare: Vec<Vec<f64>>,
 }
 
 impl Tape {
@@ -138,7 +136,23 @@ impl Tape {
     /// Drops every node after the first `mark`: the graph of one iteration goes, the
     /// parameters and data created before it stay (with their gradients).
     pub fn rewind(&mut self, mark: usize) {
-        self.nodes.truncate(mark);
+        let dropped: Vec<Node> = self.nodes.drain(mark.min(self.nodes.len())..).collect();
+        for node in dropped {
+            recycle(&mut self.spare, node.value);
+        }
+        for a in std::mem::take(&mut self.adjoints) {
+            recycle(&mut self.spare, a);
+        }
+    }
+
+    /// An empty vector with room for `n` values, from the spare buffers if one fits.
+    fn buffer(&mut self, n: usize) -> Vec<f64> {
+        take_buffer(&mut self.spare, n)
+    }
+
+    /// The adjoint ∂root/∂v left by the last `backward`, if any flowed into v.
+    pub fn adjoint(&self, v: Var) -> Option<&[f64]> {
+        self.adjoints.get(v.0).filter(|a| !a.is_empty()).map(|a| a.as_slice())
     }
 
     fn needs(&self, a: Var, b: Var) -> bool {
@@ -146,14 +160,16 @@ impl Tape {
     }
 
     /// Elementwise `f`, broadcasting a length-1 operand.
-    fn zip(&self, a: Var, b: Var, f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
+    fn zip(&mut self, a: Var, b: Var, f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
+        let mut out = self.buffer(self.nodes[a.0].value.len().max(self.nodes[b.0].value.len()));
         let (va, vb) = (&self.nodes[a.0].value, &self.nodes[b.0].value);
         match (va.len(), vb.len()) {
-            (m, n) if m == n => va.iter().zip(vb).map(|(&p, &q)| f(p, q)).collect(),
-            (1, _) => vb.iter().map(|&q| f(va[0], q)).collect(),
-            (_, 1) => va.iter().map(|&p| f(p, vb[0])).collect(),
+            (m, n) if m == n => out.extend(va.iter().zip(vb).map(|(&p, &q)| f(p, q))),
+            (1, _) => out.extend(vb.iter().map(|&q| f(va[0], q))),
+            (_, 1) => out.extend(va.iter().map(|&p| f(p, vb[0]))),
             (m, n) => panic!("shapes {m} and {n} do not broadcast"),
         }
+        out
     }
 
     // ANCHOR: ops
@@ -187,13 +203,14 @@ impl Tape {
     }
 
     pub fn sum(&mut self, a: Var) -> Var {
-        let value = vec![self.nodes[a.0].value.iter().sum()];
+        let v = &self.nodes[a.0].value;
+        let value = vec![sum_by(v.len(), |k| v[k])];
         self.push(Op::Sum(a), value, self.nodes[a.0].requires_grad)
     }
 
     pub fn mean(&mut self, a: Var) -> Var {
         let v = &self.nodes[a.0].value;
-        let value = vec![v.iter().sum::<f64>() / v.len() as f64];
+        let value = vec![sum_by(v.len(), |k| v[k]) / v.len() as f64];
         self.push(Op::Mean(a), value, self.nodes[a.0].requires_grad)
     }
     // ANCHOR_END: ops
@@ -201,7 +218,8 @@ impl Tape {
     /// w·xₖ + b for every element of the column x (w and b scalars): one node, one pass.
     pub fn affine(&mut self, w: Var, b: Var, x: Var) -> Var {
         let (wv, bv) = (self.value(w), self.value(b));
-        let value = self.nodes[x.0].value.iter().map(|&xk| wv * xk + bv).collect();
+        let mut value = self.buffer(self.nodes[x.0].value.len());
+        value.extend(self.nodes[x.0].value.iter().map(|&xk| wv * xk + bv));
         let needs = self.needs(w, b) || self.nodes[x.0].requires_grad;
         self.push(Op::Affine { w, b, x }, value, needs)
     }
@@ -210,7 +228,7 @@ impl Tape {
     pub fn squared_error(&mut self, pred: Var, target: Var, reduction: Reduction) -> Var {
         let (p, t) = (&self.nodes[pred.0].value, &self.nodes[target.0].value);
         assert_eq!(p.len(), t.len(), "prediction and target lengths differ");
-        let sum: f64 = p.iter().zip(t).map(|(pk, tk)| (pk - tk) * (pk - tk)).sum();
+        let sum = sum_by(p.len(), |k| (p[k] - t[k]) * (p[k] - t[k]));
         let value = match reduction {
             Reduction::Mean => sum / p.len() as f64,
             Reduction::Sum => sum,
@@ -221,10 +239,14 @@ impl Tape {
     // ANCHOR: backward
     /// Reverse sweep from the scalar `root`: the adjoint ∂root/∂v of every node v, each
     /// node handing its adjoint to its inputs by the chain rule. Parameters *add* their
-    /// adjoint to their accumulated gradient. Returns every node's adjoint (empty where
-    /// none flowed), for inspection; PyTorch keeps only the parameters' ones.
-    pub fn backward(&mut self, root: Var) -> Vec<Vec<f64>> {
+    /// adjoint to their accumulated gradient. Every node's adjoint is kept, readable
+    /// with [`Tape::adjoint`]; PyTorch keeps only the parameters' ones.
+    pub fn backward(&mut self, root: Var) {
         assert_eq!(self.nodes[root.0].value.len(), 1, "backward starts from a scalar");
+        let mut spare = std::mem::take(&mut self.spare);
+        for a in std::mem::take(&mut self.adjoints) {
+            recycle(&mut spare, a);
+        }
         let mut adj: Vec<Vec<f64>> = vec![Vec::new(); root.0 + 1];
         adj[root.0] = vec![1.0];
         for i in (0..=root.0).rev() {
@@ -238,33 +260,35 @@ impl Tape {
             match self.nodes[i].op {
                 Op::Leaf => {}
                 Op::Add(a, b) => {
-                    self.send(&mut adj, a, n, |k| g[k]);
-                    self.send(&mut adj, b, n, |k| g[k]);
+                    self.send(&mut adj, &mut spare, a, n, |k| g[k]);
+                    self.send(&mut adj, &mut spare, b, n, |k| g[k]);
                 }
                 Op::Sub(a, b) => {
-                    self.send(&mut adj, a, n, |k| g[k]);
-                    self.send(&mut adj, b, n, |k| -g[k]);
+                    self.send(&mut adj, &mut spare, a, n, |k| g[k]);
+                    self.send(&mut adj, &mut spare, b, n, |k| -g[k]);
                 }
                 Op::Mul(a, b) => {
                     let (va, vb) = (value(a), value(b));
-                    self.send(&mut adj, a, n, |k| g[k] * at(vb, k));
-                    self.send(&mut adj, b, n, |k| g[k] * at(va, k));
+                    self.send(&mut adj, &mut spare, a, n, |k| g[k] * at(vb, k));
+                    self.send(&mut adj, &mut spare, b, n, |k| g[k] * at(va, k));
                 }
-                Op::Neg(a) => self.send(&mut adj, a, n, |k| -g[k]),
+                Op::Neg(a) => self.send(&mut adj, &mut spare, a, n, |k| -g[k]),
                 Op::Powi(a, p) => {
                     let va = value(a);
-                    self.send(&mut adj, a, n, |k| g[k] * p as f64 * va[k].powi(p - 1));
+                    self.send(&mut adj, &mut spare, a, n, |k| g[k] * p as f64 * va[k].powi(p - 1));
                 }
-                Op::Sum(a) => self.send(&mut adj, a, value(a).len(), |_| g[0]),
+                Op::Sum(a) => self.send(&mut adj, &mut spare, a, value(a).len(), |_| g[0]),
                 Op::Mean(a) => {
                     let m = value(a).len();
-                    self.send(&mut adj, a, m, |_| g[0] / m as f64);
+                    self.send(&mut adj, &mut spare, a, m, |_| g[0] / m as f64);
                 }
                 Op::Affine { w, b, x } => {
                     let (wv, xv) = (value(w)[0], value(x));
-                    self.send(&mut adj, w, n, |k| g[k] * xv[k]);
-                    self.send(&mut adj, b, n, |k| g[k]);
-                    self.send(&mut adj, x, n, |k| g[k] * wv);
+                    // ∂/∂w = Σ gₖ·xₖ and ∂/∂b = Σ gₖ, in one pass over the column.
+                    let (gw, gb) = sum2_by(n, |k| (g[k] * xv[k], g[k]));
+                    self.send(&mut adj, &mut spare, w, 1, |_| gw);
+                    self.send(&mut adj, &mut spare, b, 1, |_| gb);
+                    self.send(&mut adj, &mut spare, x, n, |k| g[k] * wv);
                 }
                 Op::SquaredError { pred, target, reduction } => {
                     let (p, t) = (value(pred), value(target));
@@ -272,8 +296,8 @@ impl Tape {
                         Reduction::Mean => 2.0 / p.len() as f64,
                         Reduction::Sum => 2.0,
                     } * g[0];
-                    self.send(&mut adj, pred, p.len(), |k| c * (p[k] - t[k]));
-                    self.send(&mut adj, target, p.len(), |k| -c * (p[k] - t[k]));
+                    self.send(&mut adj, &mut spare, pred, p.len(), |k| c * (p[k] - t[k]));
+                    self.send(&mut adj, &mut spare, target, p.len(), |k| -c * (p[k] - t[k]));
                 }
             }
             adj[i] = g;
@@ -283,28 +307,76 @@ impl Tape {
                 node.grad.iter_mut().zip(a).for_each(|(g, a)| *g += a);
             }
         }
-        adj
+        self.adjoints = adj;
+        self.spare = spare;
     }
 
     /// Adds the contribution `part(k)`, k < n, to the adjoint of `v`; a scalar that was
     /// broadcast over n elements receives their sum.
-    fn send(&self, adj: &mut [Vec<f64>], v: Var, n: usize, part: impl Fn(usize) -> f64) {
+    fn send(&self, adj: &mut [Vec<f64>], spare: &mut Vec<Vec<f64>>, v: Var, n: usize, part: impl Fn(usize) -> f64) {
         let node = &self.nodes[v.0];
         if !node.requires_grad {
             return;
         }
         let len = node.value.len();
         let slot = &mut adj[v.0];
-        if slot.is_empty() {
-            *slot = vec![0.0; len];
-        }
-        if len == n {
-            slot.iter_mut().enumerate().for_each(|(k, s)| *s += part(k));
-        } else {
-            slot[0] += (0..n).map(part).sum::<f64>();
+        match (slot.is_empty(), len == n) {
+            (true, true) => {
+                *slot = take_buffer(spare, n);
+                slot.extend((0..n).map(part));
+            }
+            (true, false) => *slot = vec![sum_by(n, part)],
+            (false, true) => slot.iter_mut().enumerate().for_each(|(k, s)| *s += part(k)),
+            (false, false) => slot[0] += sum_by(n, part),
         }
     }
     // ANCHOR_END: backward
+}
+
+/// Σ f(k) for k < n, in four interleaved partial sums: one running sum waits for the
+/// previous addition at every element; four let the processor overlap them.
+fn sum_by(n: usize, f: impl Fn(usize) -> f64) -> f64 {
+    sum2_by(n, |k| (f(k), 0.0)).0
+}
+
+/// Two such sums in one pass.
+fn sum2_by(n: usize, f: impl Fn(usize) -> (f64, f64)) -> (f64, f64) {
+    let (mut a, mut b) = ([0.0; 4], [0.0; 4]);
+    let whole = n / 4 * 4;
+    for k in (0..whole).step_by(4) {
+        for lane in 0..4 {
+            let (p, q) = f(k + lane);
+            a[lane] += p;
+            b[lane] += q;
+        }
+    }
+    let (mut sa, mut sb) = ((a[0] + a[1]) + (a[2] + a[3]), (b[0] + b[1]) + (b[2] + b[3]));
+    for k in whole..n {
+        let (p, q) = f(k);
+        sa += p;
+        sb += q;
+    }
+    (sa, sb)
+}
+
+/// Buffers smaller than this are not worth keeping.
+const RECYCLE_MIN: usize = 64;
+
+fn recycle(spare: &mut Vec<Vec<f64>>, buffer: Vec<f64>) {
+    if buffer.capacity() >= RECYCLE_MIN {
+        spare.push(buffer);
+    }
+}
+
+fn take_buffer(spare: &mut Vec<Vec<f64>>, n: usize) -> Vec<f64> {
+    match spare.iter().position(|b| b.capacity() >= n) {
+        Some(i) => {
+            let mut b = spare.swap_remove(i);
+            b.clear();
+            b
+        }
+        None => Vec::with_capacity(n),
+    }
 }
 
 #[cfg(test)]
@@ -466,8 +538,8 @@ mod tests {
         let x = t.constant(&[1.0, 2.0]);
         let p = t.mul(w, x);
         let s = t.sum(p);
-        let adj = t.backward(s);
-        assert!(adj[x.0].is_empty());
+        t.backward(s);
+        assert!(t.adjoint(x).is_none());
         assert_eq!(t.grad(w), 3.0);
     }
 }

@@ -142,7 +142,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         .fold(0.0, f64::max);
     r.number("train_max_rel_diff", max_rel, 2);
     let (w_fin, b_fin) = (ws[ITERATIONS], bs[ITERATIONS]);
-    r.number("train_w", w_fin, 6).number("train_b", b_fin, 3);
+    r.number("train_w", w_fin, 6);
     let (w_raw, b_raw) = s.unscale((w_fin, b_fin));
     r.number("train_w_raw", w_raw, 4).number("train_b_raw", b_raw, 4);
     let (w_star, b_star) = stats::least_squares(&d.x, &d.y);
@@ -221,8 +221,8 @@ fn graph_figure(x: &[f64], y: &[f64]) -> Result<String> {
     let pred = t.add(wx, b);
     let res = t.sub(y1, pred);
     let loss = t.square(res);
-    let adj = t.backward(loss);
-    let grad = |v: Var| adj[v.index()].first().map_or("—".to_string(), |g| fmt_sig(*g, 4));
+    t.backward(loss);
+    let grad = |v: Var| t.adjoint(v).map_or("—".to_string(), |g| fmt_sig(g[0], 4));
     // (node, label, operation, column, row) on a 5 × 3 layout.
     let boxes = [
         (w, "w̃", "parameter", 0, 0),

@@ -27,18 +27,26 @@ pub const READER_N: usize = 100;
 pub const FIX_LR: f64 = 0.1;
 pub const SURFACES: [f64; 4] = [30.0, 50.0, 70.0, 90.0];
 
+/// The reader's data set, the line behind it and the layer's starting point.
+pub struct ReaderProblem {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub truth: (f64, f64),
+    pub init: (f64, f64),
+}
+
 // ANCHOR: reader_data
 /// The reader's data: x = linspace(0, 100, 100), y = a·x + b + N(0, 1), with a and b
 /// drawn uniformly in [0, 1) as `np.random.rand()` does, and the layer's starting
 /// weight and bias drawn uniformly in [−1, 1) as `nn.Linear(1, 1)` does.
-pub fn reader_problem(seed: u64) -> (Vec<f64>, Vec<f64>, (f64, f64), (f64, f64)) {
+pub fn reader_problem(seed: u64) -> ReaderProblem {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let (a, b) = (rng.random_range(0.0..1.0), rng.random_range(0.0..1.0));
     let x = plot::linspace(0.0, 100.0, READER_N);
     let noise = Normal::new(0.0, 1.0).expect("σ = 1 is valid");
     let y = x.iter().map(|&xi| a * xi + b + noise.sample(&mut rng)).collect();
     let init = (rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0));
-    (x, y, (a, b), init)
+    ReaderProblem { x, y, truth: (a, b), init }
 }
 // ANCHOR_END: reader_data
 
@@ -59,8 +67,6 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("newton_lr", 1.0 / c.lambda_max, 6);
     r.number("nb_dist_0", dist(0), 4).number("nb_dist_1", dist(1), 2);
     r.number("nb_loss_0", h.loss[0], 4).number("nb_loss_1", h.loss[1], 6);
-    r.number("nb_w_1", h.weight[1], 6).number("nb_b_1", h.bias[1], 2);
-    r.number("nb_w", h.weight[NB_ITERATIONS], 6).number("nb_b", h.bias[NB_ITERATIONS], 2);
     r.number("w_opt", w_opt, 6);
     let (w_raw, b_raw) = s.unscale((h.weight[NB_ITERATIONS], h.bias[NB_ITERATIONS]));
     r.number("nb_w_raw", w_raw, 4).number("nb_b_raw", b_raw, 4);
@@ -69,7 +75,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("ch8-predictions.md", predictions_table(d, (w_raw, b_raw)));
 
     // The reader's run, on raw data, then standardized.
-    let (x, y, (a, b), init) = reader_problem(BOOK_SEED);
+    let ReaderProblem { x, y, truth: (a, b), init } = reader_problem(BOOK_SEED);
     r.number("reader_true_a", a, 4).number("reader_true_b", b, 4);
     r.number("reader_w0", init.0, 4).number("reader_b0", init.1, 4);
     let mean_loss = MSELoss { reduction: Reduction::Mean };
