@@ -134,3 +134,18 @@ fn chapter1_writes_csv_atomically() {
     let bad = run(env!("CARGO_BIN_EXE_chapter1"), &["--csv", "/no/such/dir/r.csv", "--out", dir.path().to_str().unwrap()]);
     assert_clean_error(&bad, "cannot write /no/such/dir/r.csv");
 }
+
+#[test]
+fn chapters_7_and_8_refuse_data_they_cannot_standardize() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for (k, text) in ["x,y\n2,1\n2,5\n2,7\n", "x,y\n1,4\n2,4\n3,4\n"].iter().enumerate() {
+        let csv = dir.path().join(format!("flat{k}.csv"));
+        std::fs::write(&csv, text).unwrap();
+        for bin in [env!("CARGO_BIN_EXE_chapter7"), env!("CARGO_BIN_EXE_chapter8")] {
+            let o = run(bin, &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+            assert_clean_error(&o, "cannot standardize");
+        }
+    }
+    assert!(!out.exists(), "nothing may be written when the input is bad");
+}
