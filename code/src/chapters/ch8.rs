@@ -65,7 +65,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let c = crate::curvature::Curvature::of(&s.x);
     r.number("lambda_min", c.lambda_min, 6).number("lambda_max", c.lambda_max, 6);
     r.number("newton_lr", 1.0 / c.lambda_max, 6);
-    r.number("nb_dist_0", dist(0), 4).number("nb_dist_1", dist(1), 2);
+    r.number("nb_dist_0", dist(0), 4);
+    super::ch7::tiny(&mut r, "nb_dist_1", dist(1));
     r.number("nb_loss_0", h.loss[0], 4).number("nb_loss_1", h.loss[1], 6);
     r.number("w_opt", w_opt, 6);
     let (w_raw, b_raw) = s.unscale((h.weight[NB_ITERATIONS], h.bias[NB_ITERATIONS]));
@@ -94,7 +95,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let fixed = fit(&sr.x, &sr.y, (0.0, 0.0), mean_loss, FIX_LR, READER_EPOCHS);
     let (fw, fb) = sr.unscale((fixed.weight[READER_EPOCHS], fixed.bias[READER_EPOCHS]));
     r.number("fix_w", fw, 6).number("fix_b", fb, 4);
-    r.number("fix_b_gap", (fb - rb_star).abs(), 2);
+    super::ch7::tiny(&mut r, "fix_b_gap", (fb - rb_star).abs());
 
     let summary = format!(
         "notebook run (sum MSE, lr 0.01): w = {} €/m², b = {} € (least squares {}, {}); distance to the optimum after one step {:.1e}\n\
