@@ -192,8 +192,9 @@ fn check_table(auto: (f64, f64), hand: (f64, f64), fd: (f64, f64)) -> String {
     for (name, g) in [("autodiff (the tape)", auto), ("hand formula (`grad::gradients`)", hand), ("central finite differences", fd)] {
         t += &format!("| {name} | {:.12} | {:.12} |\n", g.0, g.1);
     }
-    t += &format!("| autodiff − hand | {:.1e} | {:.1e} |\n", auto.0 - hand.0, auto.1 - hand.1);
-    t += &format!("| autodiff − finite differences | {:.1e} | {:.1e} |\n", auto.0 - fd.0, auto.1 - fd.1);
+    let e = |d: f64| if d == 0.0 { "0".to_string() } else { format!("{d:.1e}") };
+    t += &format!("| autodiff − hand | {} | {} |\n", e(auto.0 - hand.0), e(auto.1 - hand.1));
+    t += &format!("| autodiff − finite differences | {} | {} |\n", e(auto.0 - fd.0), e(auto.1 - fd.1));
     t
 }
 
