@@ -3,6 +3,7 @@
 //! Small modules named for what they hold; every chapter binary in `src/bin` is a thin
 //! wrapper around [`chapters`]. All arithmetic is in `f64`.
 
+pub mod autodiff;
 pub mod chapters;
 pub mod cli;
 pub mod contour;
@@ -13,6 +14,7 @@ pub mod grad;
 pub mod linalg;
 pub mod loss;
 pub mod nist;
+pub mod nn;
 pub mod optim;
 pub mod plot;
 pub mod report;

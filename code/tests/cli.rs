@@ -8,6 +8,8 @@ const BINARIES: &[&str] = &[
     env!("CARGO_BIN_EXE_chapter2"),
     env!("CARGO_BIN_EXE_chapter3"),
     env!("CARGO_BIN_EXE_chapter4"),
+    env!("CARGO_BIN_EXE_chapter7"),
+    env!("CARGO_BIN_EXE_chapter8"),
     env!("CARGO_BIN_EXE_chapter9"),
 ];
 
@@ -167,4 +169,19 @@ fn chapter9_refuses_a_constant_x() {
     let o = run(env!("CARGO_BIN_EXE_chapter9"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_clean_error(&o, "rank-deficient design matrix: columns 1 and 2 are both constant");
     assert!(!out.exists());
+}
+
+#[test]
+fn chapters_7_and_8_refuse_data_they_cannot_standardize() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for (k, text) in ["x,y\n2,1\n2,5\n2,7\n", "x,y\n1,4\n2,4\n3,4\n"].iter().enumerate() {
+        let csv = dir.path().join(format!("flat{k}.csv"));
+        std::fs::write(&csv, text).unwrap();
+        for bin in [env!("CARGO_BIN_EXE_chapter7"), env!("CARGO_BIN_EXE_chapter8")] {
+            let o = run(bin, &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+            assert_clean_error(&o, "cannot standardize");
+        }
+    }
+    assert!(!out.exists(), "nothing may be written when the input is bad");
 }

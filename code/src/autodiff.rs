@@ -1,0 +1,545 @@
+//! Reverse-mode automatic differentiation on a tape (chapter 7), small enough to read in
+//! one sitting.
+//!
+//! Every operation appends a node to an arena (`Vec<Node>`) and returns its index, a
+//! [`Var`]. Because a node can only refer to nodes created before it, the tape is already
+//! in topological order: `backward` walks it once, from the end to the start, applying
+//! the chain rule. No `Rc<RefCell<…>>`, no graph search.
+//!
+//! A node's value is a `Vec<f64>`: a scalar has length 1, a data column has length n.
+//! Binary operations broadcast a length-1 operand over a length-n one, like PyTorch does.
+//! Two fused nodes, [`Tape::affine`] (w·x + b over a column) and [`Tape::squared_error`]
+//! (the MSE), do in one pass what four elementwise nodes would do in four: they are what
+//! keeps the tape within a small factor of the hand-written gradient (chapter 7, "cost").
+//!
+//! Gradients accumulate like PyTorch's `.grad`: each `backward` *adds* into the gradient
+//! of every parameter until [`Tape::zero_grad`] resets it.
+
+/// A handle to a node of a [`Tape`]: an index, cheap to copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Var(usize);
+
+/// How [`Tape::squared_error`] combines the squared residuals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduction {
+    /// (1/n) Σ rᵢ², the MSE of the book.
+    Mean,
+    /// Σ rᵢ²: n times larger, and so is its gradient (chapter 8).
+    Sum,
+}
+
+// ANCHOR: op
+/// How a node was computed from earlier nodes: all `backward` needs to know.
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    /// A parameter or a constant: nothing to propagate further.
+    Leaf,
+    Add(Var, Var),
+    Sub(Var, Var),
+    Mul(Var, Var),
+    Neg(Var),
+    Powi(Var, i32),
+    Sum(Var),
+    Mean(Var),
+    /// w·xₖ + b for every k, with w and b scalars: the Linear layer's forward pass.
+    Affine { w: Var, b: Var, x: Var },
+    /// c·Σ (predₖ − targetₖ)², with c = 1/n (mean) or 1 (sum).
+    SquaredError { pred: Var, target: Var, reduction: Reduction },
+}
+// ANCHOR_END: op
+
+#[derive(Debug, Clone)]
+struct Node {
+    op: Op,
+    value: Vec<f64>,
+    /// True for parameters and for anything computed from one: constants (the data)
+    /// receive no gradient, which saves a buffer of n numbers per data column.
+    requires_grad: bool,
+    /// The accumulated gradient of a parameter (empty for every other node).
+    grad: Vec<f64>,
+}
+
+/// The tape: every value computed so far, in the order it was computed.
+#[derive(Debug, Clone, Default)]
+pub struct Tape {
+    nodes: Vec<Node>,
+    /// Every node's adjoint from the last `backward` (empty where none flowed).
+    adjoints: Vec<Vec<f64>>,
+    /// Column buffers of dropped nodes and adjoints, reused by the next iteration:
+    /// a fresh 8 MB vector costs thousands of page faults, a reused one none.
+    spare: Vec<Vec<f64>>,
+}
+
+impl Tape {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn push(&mut self, op: Op, value: Vec<f64>, requires_grad: bool) -> Var {
+        self.nodes.push(Node { op, value, requires_grad, grad: Vec::new() });
+        Var(self.nodes.len() - 1)
+    }
+
+    /// A scalar parameter: a leaf whose gradient is accumulated by `backward`.
+    pub fn param(&mut self, value: f64) -> Var {
+        let v = self.push(Op::Leaf, vec![value], true);
+        self.nodes[v.0].grad = vec![0.0];
+        v
+    }
+
+    /// A constant (a scalar, or a data column): no gradient flows into it.
+    pub fn constant(&mut self, values: &[f64]) -> Var {
+        self.push(Op::Leaf, values.to_vec(), false)
+    }
+
+    pub fn values(&self, v: Var) -> &[f64] {
+        &self.nodes[v.0].value
+    }
+
+    /// The value of a scalar node.
+    pub fn value(&self, v: Var) -> f64 {
+        let value = &self.nodes[v.0].value;
+        assert_eq!(value.len(), 1, "value() is for scalars; use values()");
+        value[0]
+    }
+
+    /// The accumulated ∂(root)/∂v of a scalar parameter, summed over every `backward`
+    /// since the last `zero_grad`.
+    pub fn grad(&self, v: Var) -> f64 {
+        let grad = &self.nodes[v.0].grad;
+        assert_eq!(grad.len(), 1, "grad() is for scalar parameters");
+        grad[0]
+    }
+
+    /// Overwrites a parameter's value (the optimizer's update, outside the graph).
+    pub fn set_value(&mut self, v: Var, value: f64) {
+        assert!(matches!(self.nodes[v.0].op, Op::Leaf), "only leaves can be set");
+        self.nodes[v.0].value = vec![value];
+    }
+
+    /// Resets the accumulated gradient of every parameter to zero.
+    pub fn zero_grad(&mut self) {
+        for node in &mut self.nodes {
+            node.grad.iter_mut().for_each(|g| *g = 0.0);
+        }
+    }
+
+    /// Number of nodes; pass it to [`Tape::rewind`] to drop what is built afterwards.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Drops every node after the first `mark`: the graph of one iteration goes, the
+    /// parameters and data created before it stay (with their gradients).
+    pub fn rewind(&mut self, mark: usize) {
+        let dropped: Vec<Node> = self.nodes.drain(mark.min(self.nodes.len())..).collect();
+        for node in dropped {
+            recycle(&mut self.spare, node.value);
+        }
+        for a in std::mem::take(&mut self.adjoints) {
+            recycle(&mut self.spare, a);
+        }
+    }
+
+    /// An empty vector with room for `n` values, from the spare buffers if one fits.
+    fn buffer(&mut self, n: usize) -> Vec<f64> {
+        take_buffer(&mut self.spare, n)
+    }
+
+    /// The adjoint ∂root/∂v left by the last `backward`, if any flowed into v.
+    pub fn adjoint(&self, v: Var) -> Option<&[f64]> {
+        self.adjoints.get(v.0).filter(|a| !a.is_empty()).map(|a| a.as_slice())
+    }
+
+    fn needs(&self, a: Var, b: Var) -> bool {
+        self.nodes[a.0].requires_grad || self.nodes[b.0].requires_grad
+    }
+
+    /// Elementwise `f`, broadcasting a length-1 operand.
+    fn zip(&mut self, a: Var, b: Var, f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
+        let mut out = self.buffer(self.nodes[a.0].value.len().max(self.nodes[b.0].value.len()));
+        let (va, vb) = (&self.nodes[a.0].value, &self.nodes[b.0].value);
+        match (va.len(), vb.len()) {
+            (m, n) if m == n => out.extend(va.iter().zip(vb).map(|(&p, &q)| f(p, q))),
+            (1, _) => out.extend(vb.iter().map(|&q| f(va[0], q))),
+            (_, 1) => out.extend(va.iter().map(|&p| f(p, vb[0]))),
+            (m, n) => panic!("shapes {m} and {n} do not broadcast"),
+        }
+        out
+    }
+
+    // ANCHOR: ops
+    pub fn add(&mut self, a: Var, b: Var) -> Var {
+        let value = self.zip(a, b, |p, q| p + q);
+        self.push(Op::Add(a, b), value, self.needs(a, b))
+    }
+
+    pub fn sub(&mut self, a: Var, b: Var) -> Var {
+        let value = self.zip(a, b, |p, q| p - q);
+        self.push(Op::Sub(a, b), value, self.needs(a, b))
+    }
+
+    pub fn mul(&mut self, a: Var, b: Var) -> Var {
+        let value = self.zip(a, b, |p, q| p * q);
+        self.push(Op::Mul(a, b), value, self.needs(a, b))
+    }
+
+    pub fn neg(&mut self, a: Var) -> Var {
+        let value = self.nodes[a.0].value.iter().map(|p| -p).collect();
+        self.push(Op::Neg(a), value, self.nodes[a.0].requires_grad)
+    }
+
+    pub fn powi(&mut self, a: Var, k: i32) -> Var {
+        let value = self.nodes[a.0].value.iter().map(|p| p.powi(k)).collect();
+        self.push(Op::Powi(a, k), value, self.nodes[a.0].requires_grad)
+    }
+
+    pub fn square(&mut self, a: Var) -> Var {
+        self.powi(a, 2)
+    }
+
+    pub fn sum(&mut self, a: Var) -> Var {
+        let v = &self.nodes[a.0].value;
+        let value = vec![sum_by(v.len(), |k| v[k])];
+        self.push(Op::Sum(a), value, self.nodes[a.0].requires_grad)
+    }
+
+    pub fn mean(&mut self, a: Var) -> Var {
+        let v = &self.nodes[a.0].value;
+        let value = vec![sum_by(v.len(), |k| v[k]) / v.len() as f64];
+        self.push(Op::Mean(a), value, self.nodes[a.0].requires_grad)
+    }
+    // ANCHOR_END: ops
+
+    /// w·xₖ + b for every element of the column x (w and b scalars): one node, one pass.
+    pub fn affine(&mut self, w: Var, b: Var, x: Var) -> Var {
+        let (wv, bv) = (self.value(w), self.value(b));
+        let mut value = self.buffer(self.nodes[x.0].value.len());
+        value.extend(self.nodes[x.0].value.iter().map(|&xk| wv * xk + bv));
+        let needs = self.needs(w, b) || self.nodes[x.0].requires_grad;
+        self.push(Op::Affine { w, b, x }, value, needs)
+    }
+
+    /// The squared error between two columns of equal length, reduced to a scalar.
+    pub fn squared_error(&mut self, pred: Var, target: Var, reduction: Reduction) -> Var {
+        let (p, t) = (&self.nodes[pred.0].value, &self.nodes[target.0].value);
+        assert_eq!(p.len(), t.len(), "prediction and target lengths differ");
+        let sum = sum_by(p.len(), |k| (p[k] - t[k]) * (p[k] - t[k]));
+        let value = match reduction {
+            Reduction::Mean => sum / p.len() as f64,
+            Reduction::Sum => sum,
+        };
+        self.push(Op::SquaredError { pred, target, reduction }, vec![value], self.needs(pred, target))
+    }
+
+    // ANCHOR: backward
+    /// Reverse sweep from the scalar `root`: the adjoint ∂root/∂v of every node v, each
+    /// node handing its adjoint to its inputs by the chain rule. Parameters *add* their
+    /// adjoint to their accumulated gradient. Every node's adjoint is kept, readable
+    /// with [`Tape::adjoint`]; PyTorch keeps only the parameters' ones.
+    pub fn backward(&mut self, root: Var) {
+        assert_eq!(self.nodes[root.0].value.len(), 1, "backward starts from a scalar");
+        let mut spare = std::mem::take(&mut self.spare);
+        for a in std::mem::take(&mut self.adjoints) {
+            recycle(&mut spare, a);
+        }
+        let mut adj: Vec<Vec<f64>> = vec![Vec::new(); root.0 + 1];
+        adj[root.0] = vec![1.0];
+        for i in (0..=root.0).rev() {
+            if adj[i].is_empty() || !self.nodes[i].requires_grad {
+                continue;
+            }
+            let g = std::mem::take(&mut adj[i]);
+            let value = |v: Var| &self.nodes[v.0].value;
+            let at = |v: &[f64], k: usize| if v.len() == 1 { v[0] } else { v[k] };
+            let n = g.len();
+            match self.nodes[i].op {
+                Op::Leaf => {}
+                Op::Add(a, b) => {
+                    self.send(&mut adj, &mut spare, a, n, |k| g[k]);
+                    self.send(&mut adj, &mut spare, b, n, |k| g[k]);
+                }
+                Op::Sub(a, b) => {
+                    self.send(&mut adj, &mut spare, a, n, |k| g[k]);
+                    self.send(&mut adj, &mut spare, b, n, |k| -g[k]);
+                }
+                Op::Mul(a, b) => {
+                    let (va, vb) = (value(a), value(b));
+                    self.send(&mut adj, &mut spare, a, n, |k| g[k] * at(vb, k));
+                    self.send(&mut adj, &mut spare, b, n, |k| g[k] * at(va, k));
+                }
+                Op::Neg(a) => self.send(&mut adj, &mut spare, a, n, |k| -g[k]),
+                Op::Powi(a, p) => {
+                    let va = value(a);
+                    self.send(&mut adj, &mut spare, a, n, |k| g[k] * p as f64 * va[k].powi(p - 1));
+                }
+                Op::Sum(a) => self.send(&mut adj, &mut spare, a, value(a).len(), |_| g[0]),
+                Op::Mean(a) => {
+                    let m = value(a).len();
+                    self.send(&mut adj, &mut spare, a, m, |_| g[0] / m as f64);
+                }
+                Op::Affine { w, b, x } => {
+                    let (wv, xv) = (value(w)[0], value(x));
+                    // ∂/∂w = Σ gₖ·xₖ and ∂/∂b = Σ gₖ, in one pass over the column.
+                    let (gw, gb) = sum2_by(n, |k| (g[k] * xv[k], g[k]));
+                    self.send(&mut adj, &mut spare, w, 1, |_| gw);
+                    self.send(&mut adj, &mut spare, b, 1, |_| gb);
+                    self.send(&mut adj, &mut spare, x, n, |k| g[k] * wv);
+                }
+                Op::SquaredError { pred, target, reduction } => {
+                    let (p, t) = (value(pred), value(target));
+                    let c = match reduction {
+                        Reduction::Mean => 2.0 / p.len() as f64,
+                        Reduction::Sum => 2.0,
+                    } * g[0];
+                    self.send(&mut adj, &mut spare, pred, p.len(), |k| c * (p[k] - t[k]));
+                    self.send(&mut adj, &mut spare, target, p.len(), |k| -c * (p[k] - t[k]));
+                }
+            }
+            adj[i] = g;
+        }
+        for (node, a) in self.nodes.iter_mut().zip(&adj) {
+            if !node.grad.is_empty() && !a.is_empty() {
+                node.grad.iter_mut().zip(a).for_each(|(g, a)| *g += a);
+            }
+        }
+        self.adjoints = adj;
+        self.spare = spare;
+    }
+
+    /// Adds the contribution `part(k)`, k < n, to the adjoint of `v`; a scalar that was
+    /// broadcast over n elements receives their sum.
+    fn send(&self, adj: &mut [Vec<f64>], spare: &mut Vec<Vec<f64>>, v: Var, n: usize, part: impl Fn(usize) -> f64) {
+        let node = &self.nodes[v.0];
+        if !node.requires_grad {
+            return;
+        }
+        let len = node.value.len();
+        let slot = &mut adj[v.0];
+        match (slot.is_empty(), len == n) {
+            (true, true) => {
+                *slot = take_buffer(spare, n);
+                slot.extend((0..n).map(part));
+            }
+            (true, false) => *slot = vec![sum_by(n, part)],
+            (false, true) => slot.iter_mut().enumerate().for_each(|(k, s)| *s += part(k)),
+            (false, false) => slot[0] += sum_by(n, part),
+        }
+    }
+    // ANCHOR_END: backward
+}
+
+/// Σ f(k) for k < n, in four interleaved partial sums: one running sum waits for the
+/// previous addition at every element; four let the processor overlap them.
+fn sum_by(n: usize, f: impl Fn(usize) -> f64) -> f64 {
+    sum2_by(n, |k| (f(k), 0.0)).0
+}
+
+/// Two such sums in one pass.
+fn sum2_by(n: usize, f: impl Fn(usize) -> (f64, f64)) -> (f64, f64) {
+    let (mut a, mut b) = ([0.0; 4], [0.0; 4]);
+    let whole = n / 4 * 4;
+    for k in (0..whole).step_by(4) {
+        for lane in 0..4 {
+            let (p, q) = f(k + lane);
+            a[lane] += p;
+            b[lane] += q;
+        }
+    }
+    let (mut sa, mut sb) = ((a[0] + a[1]) + (a[2] + a[3]), (b[0] + b[1]) + (b[2] + b[3]));
+    for k in whole..n {
+        let (p, q) = f(k);
+        sa += p;
+        sb += q;
+    }
+    (sa, sb)
+}
+
+/// Buffers smaller than this are not worth keeping.
+const RECYCLE_MIN: usize = 64;
+
+fn recycle(spare: &mut Vec<Vec<f64>>, buffer: Vec<f64>) {
+    if buffer.capacity() >= RECYCLE_MIN {
+        spare.push(buffer);
+    }
+}
+
+fn take_buffer(spare: &mut Vec<Vec<f64>>, n: usize) -> Vec<f64> {
+    match spare.iter().position(|b| b.capacity() >= n) {
+        Some(i) => {
+            let mut b = spare.swap_remove(i);
+            b.clear();
+            b
+        }
+        None => Vec::with_capacity(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn one_sample_by_hand() {
+        // ℓ = (y − (w·x + b))² with w = 2, b = 1, x = 3, y = 10: r = 3, ℓ = 9,
+        // ∂ℓ/∂w = −2·r·x = −18, ∂ℓ/∂b = −2·r = −6.
+        let mut t = Tape::new();
+        let (w, b) = (t.param(2.0), t.param(1.0));
+        let (x, y) = (t.constant(&[3.0]), t.constant(&[10.0]));
+        let wx = t.mul(w, x);
+        let pred = t.add(wx, b);
+        let r = t.sub(y, pred);
+        let loss = t.square(r);
+        t.backward(loss);
+        assert_eq!((t.value(loss), t.grad(w), t.grad(b)), (9.0, -18.0, -6.0));
+    }
+
+    #[test]
+    fn gradients_accumulate_until_zero_grad() {
+        let mut t = Tape::new();
+        let w = t.param(3.0);
+        let loss = t.square(w); // ∂/∂w = 2w = 6
+        t.backward(loss);
+        assert_eq!(t.grad(w), 6.0);
+        t.backward(loss);
+        assert_eq!(t.grad(w), 12.0, "a second backward adds, it does not replace");
+        t.zero_grad();
+        assert_eq!(t.grad(w), 0.0);
+        t.backward(loss);
+        assert_eq!(t.grad(w), 6.0);
+    }
+
+    #[test]
+    fn fused_nodes_match_elementwise_nodes() {
+        let x = [1.0, 2.0, 4.0, -3.0];
+        let y = [0.5, 1.0, 9.0, 2.0];
+        for reduction in [Reduction::Mean, Reduction::Sum] {
+            let mut t = Tape::new();
+            let (w, b) = (t.param(0.7), t.param(-0.2));
+            let (xc, yc) = (t.constant(&x), t.constant(&y));
+            let fused_pred = t.affine(w, b, xc);
+            let fused = t.squared_error(fused_pred, yc, reduction);
+            t.backward(fused);
+            let (fw, fb) = (t.grad(w), t.grad(b));
+            t.zero_grad();
+            let wx = t.mul(w, xc);
+            let pred = t.add(wx, b);
+            let r = t.sub(pred, yc);
+            let sq = t.square(r);
+            let loss = if reduction == Reduction::Mean { t.mean(sq) } else { t.sum(sq) };
+            t.backward(loss);
+            assert!((t.value(loss) - t.value(fused)).abs() < 1e-14);
+            assert!((t.grad(w) - fw).abs() < 1e-13 && (t.grad(b) - fb).abs() < 1e-13);
+        }
+    }
+
+    /// A random expression over `LEAVES` scalar inputs, as a recipe that can be replayed
+    /// on a fresh tape at any input values (to take finite differences).
+    #[derive(Debug, Clone, Copy)]
+    enum Step {
+        Add(usize, usize),
+        Sub(usize, usize),
+        Mul(usize, usize),
+        Neg(usize),
+        Powi(usize, i32),
+        /// A column made of two earlier scalars, multiplied by a constant column, then
+        /// summed or averaged: exercises broadcasting and reductions.
+        Reduce(usize, usize, bool),
+    }
+
+    const LEAVES: usize = 3;
+
+    fn random_recipe(rng: &mut impl Rng, len: usize) -> Vec<Step> {
+        (0..len)
+            .map(|i| {
+                let avail = LEAVES + i;
+                let (a, b) = (rng.random_range(0..avail), rng.random_range(0..avail));
+                match rng.random_range(0..6) {
+                    0 => Step::Add(a, b),
+                    1 => Step::Sub(a, b),
+                    2 => Step::Mul(a, b),
+                    3 => Step::Neg(a),
+                    4 => Step::Powi(a, rng.random_range(2..4)),
+                    _ => Step::Reduce(a, b, rng.random_range(0..2) == 0),
+                }
+            })
+            .collect()
+    }
+
+    /// Builds the recipe; returns the tape, the leaves and the root (the last node).
+    fn build(recipe: &[Step], inputs: &[f64]) -> (Tape, Vec<Var>, Var) {
+        let mut t = Tape::new();
+        let leaves: Vec<Var> = inputs.iter().map(|&v| t.param(v)).collect();
+        let mut vars = leaves.clone();
+        let col = t.constant(&[0.5, -1.0, 2.0]);
+        for step in recipe {
+            let v = match *step {
+                Step::Add(a, b) => t.add(vars[a], vars[b]),
+                Step::Sub(a, b) => t.sub(vars[a], vars[b]),
+                Step::Mul(a, b) => t.mul(vars[a], vars[b]),
+                Step::Neg(a) => t.neg(vars[a]),
+                Step::Powi(a, k) => t.powi(vars[a], k),
+                Step::Reduce(a, b, mean) => {
+                    let m = t.mul(vars[a], col);
+                    let s = t.add(m, vars[b]);
+                    if mean { t.mean(s) } else { t.sum(s) }
+                }
+            };
+            vars.push(v);
+        }
+        let root = *vars.last().unwrap();
+        (t, leaves, root)
+    }
+
+    #[test]
+    fn random_expressions_match_finite_differences() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut checked = 0;
+        for _ in 0..300 {
+            let len = rng.random_range(1..12);
+            let recipe = random_recipe(&mut rng, len);
+            let inputs: Vec<f64> = (0..LEAVES).map(|_| rng.random_range(-1.5..1.5)).collect();
+            let (mut t, leaves, root) = build(&recipe, &inputs);
+            t.backward(root);
+            let f = |p: &[f64]| {
+                let (t, _, root) = build(&recipe, p);
+                t.value(root)
+            };
+            if !f(&inputs).is_finite() || f(&inputs).abs() > 1e8 {
+                continue; // powers of powers can overflow; nothing to compare
+            }
+            for (j, &leaf) in leaves.iter().enumerate() {
+                let h = 1e-5;
+                let (mut up, mut down) = (inputs.clone(), inputs.clone());
+                up[j] += h;
+                down[j] -= h;
+                let numeric = (f(&up) - f(&down)) / (2.0 * h);
+                let exact = t.grad(leaf);
+                // Central differences err by O(h²·f''') ≈ 1e-10 relative on these
+                // polynomials, plus rounding ε·|f|/h; 1e-6 leaves room for both.
+                let scale = exact.abs().max(numeric.abs()).max(1.0);
+                assert!((exact - numeric).abs() < 1e-6 * scale, "{recipe:?} at {inputs:?}: leaf {j}: {exact} vs {numeric}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 250, "too few finite expressions checked: {checked}");
+    }
+
+    #[test]
+    fn constants_get_no_gradient_buffers() {
+        let mut t = Tape::new();
+        let w = t.param(1.0);
+        let x = t.constant(&[1.0, 2.0]);
+        let p = t.mul(w, x);
+        let s = t.sum(p);
+        t.backward(s);
+        assert!(t.adjoint(x).is_none());
+        assert_eq!(t.grad(w), 3.0);
+    }
+}

@@ -1,0 +1,156 @@
+//! Chapter 8 — a neuron: `Linear`, `MSELoss`, `SGD`, and the framework training loop.
+
+pub const ABOUT: &str = "Chapter 8: a Linear layer, an MSE loss and SGD on the tape; the notebook's and the reader's runs.";
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal};
+
+use super::ch7::Standardized;
+use crate::autodiff::Reduction;
+use crate::data::{BOOK_SEED, Dataset};
+use crate::error::Result;
+use crate::nn::{MSELoss, fit};
+use crate::plot;
+use crate::report::{Report, fmt_sig};
+use crate::stats;
+
+/// The notebook's section 7: weight = bias = 0.5, summed MSE, lr = 0.01, 200 iterations.
+pub const NB_START: (f64, f64) = (0.5, 0.5);
+pub const NB_LR: f64 = 0.01;
+pub const NB_ITERATIONS: usize = 200;
+/// The reader's run: lr = 1e-5, 100 epochs, mean MSE, on x = linspace(0, 100, 100).
+pub const READER_LR: f64 = 1e-5;
+pub const READER_EPOCHS: usize = 100;
+pub const READER_N: usize = 100;
+/// The rate of the fix, on standardized data (half the Newton rate 1/λ = 0.5).
+pub const FIX_LR: f64 = 0.1;
+pub const SURFACES: [f64; 4] = [30.0, 50.0, 70.0, 90.0];
+
+/// The reader's data set, the line behind it and the layer's starting point.
+pub struct ReaderProblem {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub truth: (f64, f64),
+    pub init: (f64, f64),
+}
+
+// ANCHOR: reader_data
+/// The reader's data: x = linspace(0, 100, 100), y = a·x + b + N(0, 1), with a and b
+/// drawn uniformly in [0, 1) as `np.random.rand()` does, and the layer's starting
+/// weight and bias drawn uniformly in [−1, 1) as `nn.Linear(1, 1)` does.
+pub fn reader_problem(seed: u64) -> ReaderProblem {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (a, b) = (rng.random_range(0.0..1.0), rng.random_range(0.0..1.0));
+    let x = plot::linspace(0.0, 100.0, READER_N);
+    let noise = Normal::new(0.0, 1.0).expect("σ = 1 is valid");
+    let y = x.iter().map(|&xi| a * xi + b + noise.sample(&mut rng)).collect();
+    let init = (rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0));
+    ReaderProblem { x, y, truth: (a, b), init }
+}
+// ANCHOR_END: reader_data
+
+pub fn build(d: &Dataset) -> Result<(Report, String)> {
+    let s = Standardized::of(&d.x, &d.y)?;
+    let n = d.len();
+    let mut r = Report::new();
+    r.integer("n", n as i64);
+
+    // The notebook's run.
+    let sum_loss = MSELoss { reduction: Reduction::Sum };
+    let h = fit(&s.x, &s.y, NB_START, sum_loss, NB_LR, NB_ITERATIONS);
+    let (w_opt, b_opt) = stats::least_squares(&s.x, &s.y);
+    let dist = |k: usize| (h.weight[k] - w_opt).hypot(h.bias[k] - b_opt);
+    r.number("effective_lr", NB_LR * n as f64, 3);
+    let c = crate::curvature::Curvature::of(&s.x);
+    r.number("lambda_min", c.lambda_min, 6).number("lambda_max", c.lambda_max, 6);
+    r.number("newton_lr", 1.0 / c.lambda_max, 6);
+    r.number("nb_dist_0", dist(0), 4);
+    super::ch7::tiny(&mut r, "nb_dist_1", dist(1));
+    r.number("nb_loss_0", h.loss[0], 4).number("nb_loss_1", h.loss[1], 6);
+    r.number("w_opt", w_opt, 6);
+    let (w_raw, b_raw) = s.unscale((h.weight[NB_ITERATIONS], h.bias[NB_ITERATIONS]));
+    r.number("nb_w_raw", w_raw, 4).number("nb_b_raw", b_raw, 4);
+    let (w_star, b_star) = stats::least_squares(&d.x, &d.y);
+    r.number("w_star", w_star, 4).number("b_star", b_star, 4);
+    r.file("ch8-predictions.md", predictions_table(d, (w_raw, b_raw)));
+
+    // The reader's run, on raw data, then standardized.
+    let ReaderProblem { x, y, truth: (a, b), init } = reader_problem(BOOK_SEED);
+    r.number("reader_true_a", a, 4).number("reader_true_b", b, 4);
+    r.number("reader_w0", init.0, 4).number("reader_b0", init.1, 4);
+    let mean_loss = MSELoss { reduction: Reduction::Mean };
+    let raw = fit(&x, &y, init, mean_loss, READER_LR, READER_EPOCHS);
+    let (rw_star, rb_star) = stats::least_squares(&x, &y);
+    r.number("reader_w_star", rw_star, 4).number("reader_b_star", rb_star, 4);
+    r.number("reader_w", raw.weight[READER_EPOCHS], 4).number("reader_b", raw.bias[READER_EPOCHS], 4);
+    let moved = (raw.bias[READER_EPOCHS] - init.1) / (rb_star - init.1);
+    r.number("reader_b_moved_pct", 100.0 * moved, 2);
+    let (gw, gb) = crate::grad::gradients(&x, &y, init.0, init.1);
+    r.number("reader_grad_ratio", (gw / gb).abs(), 3);
+    let rc = crate::curvature::Curvature::of(&x);
+    r.number("reader_kappa", rc.condition_number(), 4);
+    r.number("reader_lambda_min", rc.lambda_min, 3);
+    let sr = Standardized::of(&x, &y)?;
+    let fixed = fit(&sr.x, &sr.y, (0.0, 0.0), mean_loss, FIX_LR, READER_EPOCHS);
+    let (fw, fb) = sr.unscale((fixed.weight[READER_EPOCHS], fixed.bias[READER_EPOCHS]));
+    r.number("fix_w", fw, 6).number("fix_b", fb, 4);
+    super::ch7::tiny(&mut r, "fix_b_gap", (fb - rb_star).abs());
+
+    let summary = format!(
+        "notebook run (sum MSE, lr 0.01): w = {} €/m², b = {} € (least squares {}, {}); distance to the optimum after one step {:.1e}\n\
+         reader run (lr 1e-5, 100 epochs): bias {} → {} (optimum {}); standardized: bias {}\n",
+        fmt_sig(w_raw, 4),
+        fmt_sig(b_raw, 4),
+        fmt_sig(w_star, 4),
+        fmt_sig(b_star, 4),
+        dist(1),
+        fmt_sig(init.1, 4),
+        fmt_sig(raw.bias[READER_EPOCHS], 4),
+        fmt_sig(rb_star, 4),
+        fmt_sig(fb, 4),
+    );
+    Ok((r, summary))
+}
+
+fn predictions_table(d: &Dataset, (w, b): (f64, f64)) -> String {
+    let (ws, bs) = stats::least_squares(&d.x, &d.y);
+    let mut t = String::from("| surface (m²) | the neuron (€/month) | least squares (€/month) |");
+    let truth = d.truth;
+    if truth.is_some() {
+        t += " true line (€/month) |\n|---:|---:|---:|---:|\n";
+    } else {
+        t += "\n|---:|---:|---:|\n";
+    }
+    for x in SURFACES {
+        t += &format!("| {x} | {} | {} |", fmt_sig(w * x + b, 4), fmt_sig(ws * x + bs, 4));
+        if let Some((tw, tb)) = truth {
+            t += &format!(" {} |", fmt_sig(tw * x + tb, 4));
+        }
+        t += "\n";
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data;
+
+    #[test]
+    fn notebook_run_converges_in_one_step_and_reader_bias_is_stuck() {
+        let d = data::paris_rents(data::BOOK_SEED);
+        let (r, _) = build(&d).unwrap();
+        let v = |k: &str| r.json()[k].as_f64().unwrap();
+        // Sum reduction × n = 50 gives 0.5 = 1/λ with λ = 2 on standardized data:
+        // one Newton step, exact up to rounding.
+        assert!((v("effective_lr") - v("newton_lr")).abs() < 1e-12);
+        assert!(v("nb_dist_1") < 1e-14 && v("nb_dist_0") > 0.1);
+        assert!((v("nb_w_raw") / v("w_star") - 1.0).abs() < 1e-12);
+        assert!((v("nb_b_raw") - v("b_star")).abs() < 1e-9);
+        // Along the slow eigenvector the error shrinks by (1 − η·λmin)^100 ≈ 0.9995: the
+        // bias covers only the part of its way that lies along the fast direction.
+        assert!(v("reader_b_moved_pct").abs() < 20.0, "{}", v("reader_b_moved_pct"));
+        assert!(v("fix_b_gap") < 1e-6);
+    }
+}
