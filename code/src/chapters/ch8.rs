@@ -4,14 +4,12 @@ pub const ABOUT: &str = "Chapter 8: a Linear layer, an MSE loss and SGD on the t
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Normal};
 
 use super::ch7::Standardized;
 use crate::autodiff::Reduction;
-use crate::data::{BOOK_SEED, Dataset};
+use crate::data::{self, BOOK_SEED, Dataset};
 use crate::error::Result;
 use crate::nn::{MSELoss, fit};
-use crate::plot;
 use crate::report::{Report, fmt_sig};
 use crate::stats;
 
@@ -19,10 +17,9 @@ use crate::stats;
 pub const NB_START: (f64, f64) = (0.5, 0.5);
 pub const NB_LR: f64 = 0.01;
 pub const NB_ITERATIONS: usize = 200;
-/// The reader's run: lr = 1e-5, 100 epochs, mean MSE, on x = linspace(0, 100, 100).
+/// The reader's run: lr = 1e-5, 100 epochs, mean MSE, on chapter 4's reader data.
 pub const READER_LR: f64 = 1e-5;
 pub const READER_EPOCHS: usize = 100;
-pub const READER_N: usize = 100;
 /// The rate of the fix, on standardized data (half the Newton rate 1/λ = 0.5).
 pub const FIX_LR: f64 = 0.1;
 pub const SURFACES: [f64; 4] = [30.0, 50.0, 70.0, 90.0];
@@ -36,17 +33,15 @@ pub struct ReaderProblem {
 }
 
 // ANCHOR: reader_data
-/// The reader's data: x = linspace(0, 100, 100), y = a·x + b + N(0, 1), with a and b
-/// drawn uniformly in [0, 1) as `np.random.rand()` does, and the layer's starting
-/// weight and bias drawn uniformly in [−1, 1) as `nn.Linear(1, 1)` does.
+/// The reader's data, the same as chapter 4's (`data::reader_question`: x = 0, 1, …, 99,
+/// y = 0.7·x + 0.3 + N(0, 1)), and the layer's starting weight and bias drawn uniformly
+/// in [−1, 1) as `nn.Linear(1, 1)` does (from a generator of its own, so the data stay
+/// those of chapter 4).
 pub fn reader_problem(seed: u64) -> ReaderProblem {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let (a, b) = (rng.random_range(0.0..1.0), rng.random_range(0.0..1.0));
-    let x = plot::linspace(0.0, 100.0, READER_N);
-    let noise = Normal::new(0.0, 1.0).expect("σ = 1 is valid");
-    let y = x.iter().map(|&xi| a * xi + b + noise.sample(&mut rng)).collect();
+    let d = data::reader_question(seed);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(1));
     let init = (rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0));
-    ReaderProblem { x, y, truth: (a, b), init }
+    ReaderProblem { x: d.x, y: d.y, truth: (data::READER_A, data::READER_B), init }
 }
 // ANCHOR_END: reader_data
 
@@ -149,8 +144,11 @@ mod tests {
         assert!((v("nb_w_raw") / v("w_star") - 1.0).abs() < 1e-12);
         assert!((v("nb_b_raw") - v("b_star")).abs() < 1e-9);
         // Along the slow eigenvector the error shrinks by (1 − η·λmin)^100 ≈ 0.9995: the
-        // bias covers only the part of its way that lies along the fast direction.
-        assert!(v("reader_b_moved_pct").abs() < 20.0, "{}", v("reader_b_moved_pct"));
+        // bias covers only the part of its way that lies along the fast direction, which
+        // depends on the start (about 21 % from this one): far from its optimum, while
+        // the weight is within 0.1 % of its own.
+        assert!(v("reader_b_moved_pct").abs() < 25.0, "{}", v("reader_b_moved_pct"));
+        assert!((v("reader_w") / v("reader_w_star") - 1.0).abs() < 1e-3);
         assert!(v("fix_b_gap") < 1e-6);
     }
 }
