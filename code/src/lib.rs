@@ -14,6 +14,7 @@ pub mod loss;
 pub mod optim;
 pub mod plot;
 pub mod report;
+pub mod standardize;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -66,6 +66,38 @@ pub fn gradient_descent(x: &[f64], y: &[f64], start: (f64, f64), lr: f64, iterat
 }
 // ANCHOR_END: gradient_descent
 
+// ANCHOR: iterations_to_tolerance
+/// How many steps of gradient descent (step `lr`, from `start`) until the parameters are
+/// within relative distance `eps` of `target`: ‖θₜ − θ*‖ ≤ eps·‖θ*‖. The same updates as
+/// [`gradient_descent`], without storing the history, so that runs of 10⁵–10⁶ steps stay
+/// cheap. `None` if `budget` steps are not enough or the run blows up.
+pub fn iterations_to_tolerance(
+    x: &[f64],
+    y: &[f64],
+    start: (f64, f64),
+    lr: f64,
+    target: (f64, f64),
+    eps: f64,
+    budget: usize,
+) -> Option<usize> {
+    let (mut w, mut b) = start;
+    let goal = eps * target.0.hypot(target.1);
+    for t in 0..=budget {
+        let distance = (w - target.0).hypot(b - target.1);
+        if distance <= goal {
+            return Some(t);
+        }
+        if !distance.is_finite() || t == budget {
+            return None;
+        }
+        let (gw, gb) = gradients(x, y, w, b);
+        w -= lr * gw;
+        b -= lr * gb;
+    }
+    None
+}
+// ANCHOR_END: iterations_to_tolerance
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +116,25 @@ mod tests {
         assert!(at < 2000);
         let msg = above.converged().unwrap_err().to_string();
         assert!(msg.starts_with(&format!("gradient descent diverged at iteration {at}")), "{msg}");
+    }
+
+    #[test]
+    fn iterations_to_tolerance_agrees_with_the_recorded_trace() {
+        let d = data::paris_rents(data::BOOK_SEED);
+        let c = Curvature::of(&d.x);
+        let target = crate::stats::least_squares(&d.x, &d.y);
+        let lr = c.best_fixed_lr();
+        let start = (25.0, 100.0);
+        let n = iterations_to_tolerance(&d.x, &d.y, start, lr, target, 1e-2, 1_000_000).unwrap();
+        // The first index of the full trace that is within 1 % must be the same step.
+        let trace = gradient_descent(&d.x, &d.y, start, lr, n);
+        let rel = |t: usize| (trace.w[t] - target.0).hypot(trace.b[t] - target.1) / target.0.hypot(target.1);
+        assert!(rel(n) <= 1e-2 && rel(n - 1) > 1e-2, "{} {}", rel(n), rel(n - 1));
+        // Already there: 0 steps. Too small a budget, or a step beyond 2/λmax: None.
+        assert_eq!(iterations_to_tolerance(&d.x, &d.y, target, lr, target, 1e-6, 10), Some(0));
+        assert_eq!(iterations_to_tolerance(&d.x, &d.y, start, lr, target, 1e-2, n - 1), None);
+        let fast = 1.05 * c.max_stable_lr();
+        assert_eq!(iterations_to_tolerance(&d.x, &d.y, start, fast, target, 1e-2, 100_000), None);
     }
 
     #[test]
