@@ -28,6 +28,12 @@ impl Report {
         self.insert(key, Value::from(value), fmt_sig(value, sig))
     }
 
+    /// A real number too small or too large for plain digits (a rounding error, say):
+    /// full precision in JSON, scientific notation in prose (see [`fmt_sci`]).
+    pub fn number_sci(&mut self, key: &str, value: f64, sig: usize) -> &mut Self {
+        self.insert(key, Value::from(value), fmt_sci(value, sig))
+    }
+
     pub fn integer(&mut self, key: &str, value: i64) -> &mut Self {
         self.insert(key, Value::from(value), value.to_string())
     }
@@ -128,6 +134,21 @@ pub fn fmt_sig(value: f64, sig: usize) -> String {
     group_thousands(&text)
 }
 
+/// `value` in scientific notation with `sig` significant digits, as HTML that reads
+/// well in prose and tables: 2.2e-16 → "2.2 × 10<sup>−16</sup>".
+pub fn fmt_sci(value: f64, sig: usize) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return format!("{value}");
+    }
+    let text = format!("{value:.prec$e}", prec = sig.saturating_sub(1));
+    let (mantissa, exponent) = text.split_once('e').expect("`e` formatting has an exponent");
+    let mantissa = mantissa.replace('-', "−");
+    match exponent {
+        "0" => mantissa,
+        e => format!("{mantissa} × 10<sup>{}</sup>", e.replace('-', "−")),
+    }
+}
+
 fn group_thousands(text: &str) -> String {
     let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
     let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
@@ -162,6 +183,9 @@ mod tests {
         assert_eq!(fmt_sig(-31.98765, 4), "-31.99");
         assert_eq!(fmt_sig(9.9996, 4), "10.00");
         assert_eq!(fmt_sig(0.0, 4), "0");
+        assert_eq!(fmt_sci(2.2204e-16, 2), "2.2 × 10<sup>−16</sup>");
+        assert_eq!(fmt_sci(-31987.0, 3), "−3.20 × 10<sup>4</sup>");
+        assert_eq!(fmt_sci(1.5, 2), "1.5");
     }
 
     #[test]

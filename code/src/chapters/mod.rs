@@ -3,6 +3,7 @@
 
 pub mod ch1;
 pub mod ch2;
+pub mod ch5;
 
 use crate::data::Dataset;
 use crate::error::Result;
@@ -20,4 +21,5 @@ pub struct Chapter {
 pub const ALL: &[Chapter] = &[
     Chapter { name: "chapter1", dir: "ch1", build: ch1::build },
     Chapter { name: "chapter2", dir: "ch2", build: ch2::build },
+    Chapter { name: "chapter5", dir: "ch5", build: ch5::build },
 ];
