@@ -143,9 +143,10 @@ pub fn fmt_sci(value: f64, sig: usize) -> String {
     let text = format!("{value:.prec$e}", prec = sig.saturating_sub(1));
     let (mantissa, exponent) = text.split_once('e').expect("`e` formatting has an exponent");
     let mantissa = mantissa.replace('-', "−");
-    match exponent {
-        "0" => mantissa,
-        e => format!("{mantissa} × 10<sup>{}</sup>", e.replace('-', "−")),
+    match (mantissa.as_str(), exponent) {
+        (_, "0") => mantissa,
+        ("1", e) => format!("10<sup>{}</sup>", e.replace('-', "−")),
+        (_, e) => format!("{mantissa} × 10<sup>{}</sup>", e.replace('-', "−")),
     }
 }
 
@@ -186,6 +187,7 @@ mod tests {
         assert_eq!(fmt_sci(2.2204e-16, 2), "2.2 × 10<sup>−16</sup>");
         assert_eq!(fmt_sci(-31987.0, 3), "−3.20 × 10<sup>4</sup>");
         assert_eq!(fmt_sci(1.5, 2), "1.5");
+        assert_eq!(fmt_sci(1e-15, 1), "10<sup>−15</sup>");
     }
 
     #[test]
