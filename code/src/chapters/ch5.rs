@@ -214,8 +214,8 @@ fn back_transform_table(d: &Dataset, tilde: (f64, f64), back: (f64, f64), star: 
         truth(0)
     );
     t += &format!(
-        "| intercept | b̃ {} | b = {} € | b* = {} € | {} € |\n",
-        format!("< {}", fmt_sci(rounding_bound(tilde.1), 1)),
+        "| intercept | b̃ < {} | b = {} € | b* = {} € | {} € |\n",
+        fmt_sci(rounding_bound(tilde.1), 1),
         fmt_sig(back.1, 6),
         fmt_sig(star.1, 6),
         truth(1)
