@@ -80,9 +80,10 @@ impl Curvature {
     /// Iterations for gradient descent with step η to shrink the parameter error by a
     /// factor ε: ⌈ln ε / ln ρ(η)⌉ (worst case over starting points). With η = 1/λmax this
     /// is ≈ κ·ln(1/ε); with the best fixed step, ≈ (κ/2)·ln(1/ε). `None` if η diverges.
+    /// ρ = 0 (H = 2I and η = 1/2, chapter 5) lands on the optimum in one step.
     pub fn predicted_iterations(&self, lr: f64, eps: f64) -> Option<f64> {
         let rho = self.contraction(lr);
-        (rho < 1.0).then(|| (eps.ln() / rho.ln()).ceil())
+        (rho < 1.0).then(|| if rho == 0.0 { 1.0 } else { (eps.ln() / rho.ln()).ceil() })
     }
     // ANCHOR_END: predicted_iterations
 }
@@ -135,5 +136,16 @@ mod tests {
         assert!(c.v_min[1].abs() > 0.99, "{:?}", c.v_min);
         assert!(c.condition_number() > 1e3);
         assert!(c.predicted_iterations(1.01 * c.max_stable_lr(), 1e-6).is_none());
+    }
+
+    #[test]
+    fn a_round_bowl_takes_one_step() {
+        // x = ±1: Σx = 0, Σx² = n, so H = 2I, and η = 1/2 is a contraction by exactly 0.
+        let c = Curvature::of(&[-1.0, 1.0, -1.0, 1.0]);
+        assert_eq!(c.hessian, [[2.0, 0.0], [0.0, 2.0]]);
+        assert_eq!(c.condition_number(), 1.0);
+        assert_eq!(c.best_fixed_lr(), 0.5);
+        assert_eq!(c.predicted_iterations(0.5, 1e-6), Some(1.0));
+        assert_eq!(c.predicted_iterations(0.25, 1e-6), Some(20.0)); // ρ = 1/2, 2⁻²⁰ < 1e-6
     }
 }

@@ -18,6 +18,7 @@ pub mod nn;
 pub mod optim;
 pub mod plot;
 pub mod report;
+pub mod standardize;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -28,13 +28,14 @@ impl Report {
         self.insert(key, Value::from(value), fmt_sig(value, sig))
     }
 
-    pub fn integer(&mut self, key: &str, value: i64) -> &mut Self {
-        self.insert(key, Value::from(value), value.to_string())
-    }
-
-    /// A real number written in scientific notation in prose (for tiny or huge values).
+    /// A real number too small or too large for plain digits (a rounding error, say):
+    /// full precision in JSON, scientific notation in prose (see [`fmt_sci`]).
     pub fn number_sci(&mut self, key: &str, value: f64, sig: usize) -> &mut Self {
         self.insert(key, Value::from(value), fmt_sci(value, sig))
+    }
+
+    pub fn integer(&mut self, key: &str, value: i64) -> &mut Self {
+        self.insert(key, Value::from(value), value.to_string())
     }
 
     pub fn text(&mut self, key: &str, value: &str) -> &mut Self {
@@ -150,7 +151,8 @@ pub fn fmt_sci(value: f64, sig: usize) -> String {
         .chars()
         .map(|c| if c == '-' { '⁻' } else { SUP[c.to_digit(10).expect("exponent digits") as usize] })
         .collect();
-    format!("{mantissa} × 10{sup}")
+    // A bare power of ten reads better without "1 ×" (a bound like "< 10⁻¹⁵").
+    if mantissa == "1" { format!("10{sup}") } else { format!("{mantissa} × 10{sup}") }
 }
 
 fn group_thousands(text: &str) -> String {
@@ -194,6 +196,7 @@ mod tests {
         assert_eq!(fmt_sci(1.234e-10, 3), "1.23 × 10⁻¹⁰");
         assert_eq!(fmt_sci(-4.0e5, 2), "-4.0 × 10⁵");
         assert_eq!(fmt_sci(2.5, 2), "2.5");
+        assert_eq!(fmt_sci(1e-15, 1), "10⁻¹⁵");
         assert_eq!(fmt_sci(0.0, 2), "0");
     }
 

@@ -8,6 +8,7 @@ const BINARIES: &[&str] = &[
     env!("CARGO_BIN_EXE_chapter2"),
     env!("CARGO_BIN_EXE_chapter3"),
     env!("CARGO_BIN_EXE_chapter4"),
+    env!("CARGO_BIN_EXE_chapter5"),
     env!("CARGO_BIN_EXE_chapter7"),
     env!("CARGO_BIN_EXE_chapter8"),
     env!("CARGO_BIN_EXE_chapter9"),
@@ -87,6 +88,18 @@ fn bad_data_is_a_clean_error_and_writes_nothing() {
     for bin in BINARIES {
         assert_clean_error(&run(bin, &["--data", "/no/such/file.csv"]), "cannot read /no/such/file.csv");
     }
+    assert!(!out.exists(), "nothing may be written when the input is bad");
+}
+
+#[test]
+fn constant_x_cannot_be_standardized() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("flat.csv");
+    std::fs::write(&csv, "x,y\n50,1200\n50,1500\n50,1900\n").unwrap();
+    let out = dir.path().join("out");
+    let o = run(env!("CARGO_BIN_EXE_chapter5"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_clean_error(&o, "every x equals 50: standardization divides by the standard deviation of x, which is 0");
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     assert!(!out.exists(), "nothing may be written when the input is bad");
 }
 

@@ -5,6 +5,7 @@ pub mod ch1;
 pub mod ch2;
 pub mod ch3;
 pub mod ch4;
+pub mod ch5;
 pub mod ch7;
 pub mod ch8;
 pub mod ch9;
@@ -27,6 +28,7 @@ pub const ALL: &[Chapter] = &[
     Chapter { name: "chapter2", dir: "ch2", build: ch2::build },
     Chapter { name: "chapter3", dir: "ch3", build: ch3::build },
     Chapter { name: "chapter4", dir: "ch4", build: ch4::build },
+    Chapter { name: "chapter5", dir: "ch5", build: ch5::build },
     Chapter { name: "chapter7", dir: "ch7", build: ch7::build },
     Chapter { name: "chapter8", dir: "ch8", build: ch8::build },
     Chapter { name: "chapter9", dir: "ch9", build: ch9::build },
