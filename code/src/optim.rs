@@ -143,17 +143,15 @@ pub fn gradient_descent_standardized(
     max_iterations: usize,
     tol: f64,
 ) -> Result<StandardizedFit> {
-    let (mx, sx) = (crate::stats::mean(x), crate::stats::std_dev(x));
-    let (my, sy) = (crate::stats::mean(y), crate::stats::std_dev(y));
-    if sx == 0.0 || !sx.is_finite() {
+    if x.iter().all(|&v| v == x[0]) {
         return Err(Error::RankDeficient("x is constant, so it duplicates the intercept".into()));
     }
-    if sy == 0.0 {
+    if y.iter().all(|&v| v == y[0]) {
         // A constant y is fitted exactly by the flat line.
-        return Ok(StandardizedFit { w: 0.0, b: my, iterations: 0 });
+        return Ok(StandardizedFit { w: 0.0, b: y[0], iterations: 0 });
     }
-    let xs: Vec<f64> = x.iter().map(|v| (v - mx) / sx).collect();
-    let ys: Vec<f64> = y.iter().map(|v| (v - my) / sy).collect();
+    let scaling = crate::standardize::Scaling::of(x, y)?;
+    let (xs, ys) = scaling.apply(x, y);
     let trace = gradient_descent(&xs, &ys, (0.0, 0.0), lr, max_iterations).converged()?;
     let Some(t) = trace.grad.iter().position(|(gw, gb)| gw.hypot(*gb) < tol) else {
         let (gw, gb) = *trace.grad.last().expect("a trace has a start");
@@ -162,8 +160,8 @@ pub fn gradient_descent_standardized(
             gw.hypot(gb)
         )));
     };
-    let w = trace.w[t] * sy / sx;
-    Ok(StandardizedFit { w, b: my + sy * trace.b[t] - w * mx, iterations: t })
+    let (w, b) = scaling.to_original((trace.w[t], trace.b[t]));
+    Ok(StandardizedFit { w, b, iterations: t })
 }
 // ANCHOR_END: gd_standardized
 

@@ -193,7 +193,7 @@ fn chapters_7_and_8_refuse_data_they_cannot_standardize() {
         std::fs::write(&csv, text).unwrap();
         for bin in [env!("CARGO_BIN_EXE_chapter7"), env!("CARGO_BIN_EXE_chapter8")] {
             let o = run(bin, &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-            assert_clean_error(&o, "cannot standardize");
+            assert_clean_error(&o, "standardization divides by the standard deviation");
         }
     }
     assert!(!out.exists(), "nothing may be written when the input is bad");

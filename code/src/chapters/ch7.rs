@@ -6,12 +6,13 @@ pub const ABOUT: &str = "Chapter 7: reverse-mode autodiff from scratch, checked 
 
 use crate::autodiff::{Tape, Var};
 use crate::data::Dataset;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::grad::{finite_differences, gradients};
 use crate::loss::mse;
 use crate::optim::gradient_descent;
 use crate::plot::{self, DrawResult, palette};
 use crate::report::{Report, fmt_sig};
+use crate::standardize::Scaling;
 use crate::stats;
 
 /// The chapter-5 run that chapter 7 repeats with the tape.
@@ -48,27 +49,20 @@ pub(crate) struct Standardized {
 }
 
 impl Standardized {
-    /// x̃ = (x − x̄)/sₓ and ỹ = (y − ȳ)/s_y, with population standard deviations.
+    /// x̃ = (x − x̄)/sₓ and ỹ = (y − ȳ)/s_y, with population standard deviations
+    /// (chapter 5's `standardize::Scaling`).
     pub fn of(x: &[f64], y: &[f64]) -> Result<Standardized> {
-        let (x_mean, x_sd, y_mean, y_sd) = (stats::mean(x), stats::std_dev(x), stats::mean(y), stats::std_dev(y));
-        if x_sd == 0.0 || y_sd == 0.0 {
-            return Err(Error::Data("cannot standardize: every x (or every y) is the same".into()));
-        }
-        Ok(Standardized {
-            x: x.iter().map(|v| (v - x_mean) / x_sd).collect(),
-            y: y.iter().map(|v| (v - y_mean) / y_sd).collect(),
-            x_mean,
-            x_sd,
-            y_mean,
-            y_sd,
-        })
+        let scaling = Scaling::of(x, y)?;
+        let (xs, ys) = scaling.apply(x, y);
+        let Scaling { x_mean, x_sd, y_mean, y_sd } = scaling;
+        Ok(Standardized { x: xs, y: ys, x_mean, x_sd, y_mean, y_sd })
     }
 
     /// A line fitted in standard units, in the data's units: w = w̃·s_y/sₓ,
     /// b = ȳ + s_y·b̃ − w·x̄.
-    pub fn unscale(&self, (w, b): (f64, f64)) -> (f64, f64) {
-        let w_raw = w * self.y_sd / self.x_sd;
-        (w_raw, self.y_mean + self.y_sd * b - w_raw * self.x_mean)
+    pub fn unscale(&self, line: (f64, f64)) -> (f64, f64) {
+        let Standardized { x_mean, x_sd, y_mean, y_sd, .. } = *self;
+        Scaling { x_mean, x_sd, y_mean, y_sd }.to_original(line)
     }
 }
 
@@ -323,6 +317,6 @@ mod tests {
     #[test]
     fn constant_rents_cannot_be_standardized() {
         let d = Dataset::new(vec![1.0, 2.0, 3.0], vec![5.0, 5.0, 5.0]).unwrap();
-        assert!(build(&d).unwrap_err().to_string().contains("cannot standardize"));
+        assert!(build(&d).unwrap_err().to_string().contains("every y equals"));
     }
 }
