@@ -58,6 +58,23 @@ pub fn book_generated_dir() -> PathBuf {
     crate_dir.parent().unwrap_or(crate_dir).join("src/generated")
 }
 
+/// The whole `main` of a chapter binary that has only the common flags:
+/// `fn main() -> ExitCode { linreg::cli::chapter_main("chapter2") }`.
+pub fn chapter_main(name: &str) -> ExitCode {
+    use clap::{CommandFactory, FromArgMatches, Parser};
+
+    #[derive(Parser)]
+    struct Args {
+        #[command(flatten)]
+        common: Common,
+    }
+
+    let chapter = crate::chapters::by_name(name).expect("every chapter binary is listed in chapters::ALL");
+    let matches = Args::command().name(chapter.name).bin_name(chapter.name).about(chapter.about).get_matches();
+    let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    run(&args.common, chapter.dir, chapter.build)
+}
+
 /// Runs a chapter: builds its report from the data, writes its files, prints its
 /// numbers (JSON with `--json`, a readable summary otherwise). Any error is one line
 /// on stderr and exit code 2.

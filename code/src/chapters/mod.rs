@@ -20,16 +20,23 @@ pub struct Chapter {
     pub name: &'static str,
     /// Folder under `src/generated`, e.g. `ch1`.
     pub dir: &'static str,
+    /// One line for `--help`.
+    pub about: &'static str,
     pub build: fn(&Dataset) -> Result<(Report, String)>,
 }
 
+/// The chapter whose binary is called `name` (e.g. `chapter2`).
+pub fn by_name(name: &str) -> Option<&'static Chapter> {
+    ALL.iter().find(|c| c.name == name)
+}
+
 pub const ALL: &[Chapter] = &[
-    Chapter { name: "chapter1", dir: "ch1", build: ch1::build },
-    Chapter { name: "chapter2", dir: "ch2", build: ch2::build },
-    Chapter { name: "chapter3", dir: "ch3", build: ch3::build },
-    Chapter { name: "chapter4", dir: "ch4", build: ch4::build },
-    Chapter { name: "chapter5", dir: "ch5", build: ch5::build },
-    Chapter { name: "chapter7", dir: "ch7", build: ch7::build },
-    Chapter { name: "chapter8", dir: "ch8", build: ch8::build },
-    Chapter { name: "chapter9", dir: "ch9", build: ch9::build },
+    Chapter { name: "chapter1", dir: "ch1", about: ch1::ABOUT, build: ch1::build },
+    Chapter { name: "chapter2", dir: "ch2", about: ch2::ABOUT, build: ch2::build },
+    Chapter { name: "chapter3", dir: "ch3", about: ch3::ABOUT, build: ch3::build },
+    Chapter { name: "chapter4", dir: "ch4", about: ch4::ABOUT, build: ch4::build },
+    Chapter { name: "chapter5", dir: "ch5", about: ch5::ABOUT, build: ch5::build },
+    Chapter { name: "chapter7", dir: "ch7", about: ch7::ABOUT, build: ch7::build },
+    Chapter { name: "chapter8", dir: "ch8", about: ch8::ABOUT, build: ch8::build },
+    Chapter { name: "chapter9", dir: "ch9", about: ch9::ABOUT, build: ch9::build },
 ];
