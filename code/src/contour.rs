@@ -83,6 +83,13 @@ pub fn log_levels(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     (0..count).map(|k| (a + (b - a) * (k as f64 + 0.5) / count as f64).exp()).collect()
 }
 
+/// `count` levels above a loss floor: L* + Δ with Δ = top·10^(−(k + ½)/2), so Δ grows
+/// tenfold every two lines and, on a quadratic, each ellipse is √10 ≈ 3.2 times wider
+/// than the one inside it.
+pub fn excess_levels(floor: f64, top: f64, count: usize) -> Vec<f64> {
+    (0..count).map(|k| floor + top * 10f64.powf(-0.5 * (k as f64 + 0.5))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

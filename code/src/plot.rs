@@ -5,6 +5,7 @@
 //! in mdBook's light and dark themes.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
@@ -111,6 +112,26 @@ where
         .background_style(WHITE.mix(0.9))
         .border_style(palette::INK.mix(0.4))
         .draw()?;
+    Ok(())
+}
+
+type Chart2d<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Marks the least-squares optimum: a vermillion cross, the same in every figure.
+pub fn mark_optimum(chart: &mut Chart2d, at: (f64, f64), label: &str) -> DrawResult {
+    chart
+        .draw_series([Cross::new(at, 8, palette::FIT.stroke_width(3))])?
+        .label(label)
+        .legend(|(x, y)| Cross::new((x + 11, y), 6, palette::FIT.stroke_width(3)));
+    Ok(())
+}
+
+/// Marks the parameters that generated the data: a green triangle.
+pub fn mark_truth(chart: &mut Chart2d, at: (f64, f64)) -> DrawResult {
+    chart
+        .draw_series([TriangleMarker::new(at, 8, palette::TRUE.filled())])?
+        .label("true parameters")
+        .legend(|(x, y)| TriangleMarker::new((x + 11, y), 6, palette::TRUE.filled()));
     Ok(())
 }
 

@@ -199,7 +199,7 @@ fn surface_figure(d: &Dataset, win: &Window) -> Result<String> {
 fn contour_figure(d: &Dataset, grid: &Grid, (w_star, b_star): (f64, f64)) -> Result<String> {
     let floor = mse(&d.x, &d.y, w_star, b_star);
     let top = grid.max() - floor;
-    let levels: Vec<f64> = (0..8).map(|k| floor + top * 10f64.powf(-0.5 * (k as f64 + 0.5))).collect();
+    let levels = contour::excess_levels(floor, top, 8);
     plot::render(plot::SIZE, |area| -> DrawResult {
         let mut chart = ChartBuilder::on(area)
             .caption("Contours of the MSE: a thin diagonal valley", plot::caption_style())
@@ -217,16 +217,10 @@ fn contour_figure(d: &Dataset, grid: &Grid, (w_star, b_star): (f64, f64)) -> Res
                 .label(format!("L = {} €²", fmt_sig(level, 3)))
                 .legend(plot::line_glyph(colour, 2));
         }
-        if let Some((w, b)) = d.truth {
-            chart
-                .draw_series([TriangleMarker::new((w, b), 8, palette::TRUE.filled())])?
-                .label("true parameters")
-                .legend(|(x, y)| TriangleMarker::new((x + 11, y), 6, palette::TRUE.filled()));
+        if let Some(truth) = d.truth {
+            plot::mark_truth(&mut chart, truth)?;
         }
-        chart
-            .draw_series([Cross::new((w_star, b_star), 8, palette::FIT.stroke_width(3))])?
-            .label(format!("minimum L* = {} €²", fmt_sig(floor, 3)))
-            .legend(|(x, y)| Cross::new((x + 11, y), 6, palette::FIT.stroke_width(3)));
+        plot::mark_optimum(&mut chart, (w_star, b_star), &format!("minimum L* = {} €²", fmt_sig(floor, 3)))?;
         plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })

@@ -258,7 +258,7 @@ fn trajectory_figure(d: &Dataset, t: &Trace, (ws, bs): (f64, f64)) -> Result<Str
     let grid = Grid::sample(plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121), |w, b| mse(&d.x, &d.y, w, b));
     let floor = mse(&d.x, &d.y, ws, bs);
     let top = grid.max() - floor;
-    let levels: Vec<f64> = (0..9).map(|k| floor + top * 10f64.powf(-0.5 * (k as f64 + 0.5))).collect();
+    let levels = contour::excess_levels(floor, top, 9);
     plot::render(plot::SIZE, |area| -> DrawResult {
         let mut chart = ChartBuilder::on(area)
             .caption("Gradient descent drops into the valley, then stalls on its floor", plot::caption_style())
@@ -282,10 +282,7 @@ fn trajectory_figure(d: &Dataset, t: &Trace, (ws, bs): (f64, f64)) -> Result<Str
             .draw_series([Circle::new((t.w[0], t.b[0]), 6, palette::INK.filled())])?
             .label("start (25, 100)")
             .legend(|(x, y)| Circle::new((x + 11, y), 5, palette::INK.filled()));
-        chart
-            .draw_series([Cross::new((ws, bs), 8, palette::FIT.stroke_width(3))])?
-            .label("minimum θ* = (w*, b*)")
-            .legend(|(x, y)| Cross::new((x + 11, y), 6, palette::FIT.stroke_width(3)));
+        plot::mark_optimum(&mut chart, (ws, bs), "minimum θ* = (w*, b*)")?;
         plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     })

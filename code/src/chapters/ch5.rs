@@ -298,7 +298,7 @@ fn iterations_table(rows: &[Row]) -> String {
 /// Contour levels as in chapter 2: L* + Δ with Δ falling tenfold every two lines.
 fn levels(grid: &Grid, floor: f64) -> Vec<f64> {
     let top = grid.max() - floor;
-    (0..8).map(|k| floor + top * 10f64.powf(-0.5 * (k as f64 + 0.5))).collect()
+    contour::excess_levels(floor, top, 8)
 }
 
 struct Panel<'a> {
@@ -396,15 +396,9 @@ fn contours_figure(
                 .label("start")
                 .legend(|(x, y)| Circle::new((x + 11, y), 5, palette::INK.stroke_width(2)));
             if let Some(t) = p.truth {
-                chart
-                    .draw_series([TriangleMarker::new(t, 8, palette::TRUE.filled())])?
-                    .label("true parameters")
-                    .legend(|(x, y)| TriangleMarker::new((x + 11, y), 6, palette::TRUE.filled()));
+                plot::mark_truth(&mut chart, t)?;
             }
-            chart
-                .draw_series([Cross::new(p.optimum, 8, palette::FIT.stroke_width(3))])?
-                .label("least-squares minimum")
-                .legend(|(x, y)| Cross::new((x + 11, y), 6, palette::FIT.stroke_width(3)));
+            plot::mark_optimum(&mut chart, p.optimum, "least-squares minimum")?;
             plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
         Ok(())
