@@ -14,6 +14,7 @@ pub mod linalg;
 pub mod loss;
 pub mod nist;
 pub mod optim;
+pub mod optimizers;
 pub mod plot;
 pub mod report;
 pub mod stats;
