@@ -304,9 +304,13 @@ impl Quadratic {
         [h[0][0] * t[0] + h[0][1] * t[1] - self.c[0], h[1][0] * t[0] + h[1][1] * t[1] - self.c[1]]
     }
     pub fn loss(&self, t: [f64; 2]) -> f64 {
+        self.floor + self.excess(t)
+    }
+    /// L(θ) − L* = ½(θ − θ*)ᵀH(θ − θ*), without the cancellation of subtracting L*.
+    pub fn excess(&self, t: [f64; 2]) -> f64 {
         let e = [t[0] - self.star[0], t[1] - self.star[1]];
         let h = self.h;
-        self.floor + 0.5 * (h[0][0] * e[0] * e[0] + 2.0 * h[0][1] * e[0] * e[1] + h[1][1] * e[1] * e[1])
+        0.5 * (h[0][0] * e[0] * e[0] + 2.0 * h[0][1] * e[0] * e[1] + h[1][1] * e[1] * e[1])
     }
     /// ‖θ − θ*‖ / ‖θ*‖.
     pub fn relative_error(&self, t: [f64; 2]) -> f64 {
@@ -353,20 +357,34 @@ pub fn run_quadratic(opt: &mut dyn Optimizer, q: &Quadratic, start: [f64; 2], it
 }
 
 /// Steps of `opt` until ‖θ − θ*‖/‖θ*‖ < `eps`, at most `budget`, without recording the
-/// history (the same test and the same stop as [`optim::iterations_to_reach`]).
+/// history (the same test and the same stop as [`optim::iterations_to_reach`]). Returns
+/// how the run ended and where it stopped.
 pub fn reach(opt: &mut dyn Optimizer, q: &Quadratic, start: [f64; 2], eps: f64, budget: usize) -> (Reach, [f64; 2]) {
+    reach_by(opt, q, start, eps, budget, |t| q.relative_error(t))
+}
+
+/// [`reach`] with the error measured by `error` (e.g. in the original units when the
+/// optimizer runs on standardized data).
+pub fn reach_by(
+    opt: &mut dyn Optimizer,
+    q: &Quadratic,
+    start: [f64; 2],
+    eps: f64,
+    budget: usize,
+    error: impl Fn([f64; 2]) -> f64,
+) -> (Reach, [f64; 2]) {
     let loss0 = q.loss(start);
     let mut theta = start;
     for t in 0..=budget {
-        let error = q.relative_error(theta);
-        if error < eps {
+        let e = error(theta);
+        if e < eps {
             return (Reach::Reached(t), theta);
         }
         if optim::has_diverged(q.loss(theta), loss0) {
             return (Reach::Diverged(t), theta);
         }
         if t == budget {
-            return (Reach::NotReached { budget, error }, theta);
+            return (Reach::NotReached { budget, error: e }, theta);
         }
         theta = opt.step(theta, q.grad(theta), t);
     }

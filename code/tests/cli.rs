@@ -8,6 +8,7 @@ const BINARIES: &[&str] = &[
     env!("CARGO_BIN_EXE_chapter2"),
     env!("CARGO_BIN_EXE_chapter3"),
     env!("CARGO_BIN_EXE_chapter4"),
+    env!("CARGO_BIN_EXE_chapter6"),
     env!("CARGO_BIN_EXE_chapter9"),
 ];
 

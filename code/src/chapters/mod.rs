@@ -5,6 +5,7 @@ pub mod ch1;
 pub mod ch2;
 pub mod ch3;
 pub mod ch4;
+pub mod ch6;
 pub mod ch9;
 
 use crate::data::Dataset;
@@ -25,5 +26,6 @@ pub const ALL: &[Chapter] = &[
     Chapter { name: "chapter2", dir: "ch2", build: ch2::build },
     Chapter { name: "chapter3", dir: "ch3", build: ch3::build },
     Chapter { name: "chapter4", dir: "ch4", build: ch4::build },
+    Chapter { name: "chapter6", dir: "ch6", build: ch6::build },
     Chapter { name: "chapter9", dir: "ch9", build: ch9::build },
 ];
