@@ -29,6 +29,8 @@ pub const BUDGET: usize = 100_000;
 /// Steps of each run of the learning-rate sweep, and its grid: 10^(k/4).
 pub const SWEEP_STEPS: usize = 1000;
 const SWEEP_K: std::ops::RangeInclusive<i32> = -28..=12;
+/// Relative excess losses below this (exact zeros included) are shown at it.
+const SWEEP_FLOOR: f64 = 1e-32;
 /// Length of the schedule experiments, and the seed's schedule constants.
 pub const SCHEDULE_STEPS: usize = 1000;
 pub const GROWTH: f64 = 1.03;
@@ -324,7 +326,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
                     let (end, theta) = reach_by(opt.as_mut(), &s.q, s.start, 0.0, SWEEP_STEPS, |_| 1.0);
                     let v = match end {
                         Reach::Diverged(_) => None,
-                        _ => Some((s.q.excess(theta) / excess0).max(f64::MIN_POSITIVE)),
+                        _ => Some((s.q.excess(theta) / excess0).max(SWEEP_FLOOR)),
                     };
                     (lr, v)
                 })
@@ -635,7 +637,7 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
     let top = grid.max() - s.q.floor;
     let levels: Vec<f64> = (0..9).map(|k| s.q.floor + top * 10f64.powf(-0.5 * (k as f64 + 0.5))).collect();
     let (title, xd, yd) = if standardized {
-        ("Standardized: round bowl, every method heads straight in", "w̃ (standardized slope)", "b̃ (standardized intercept)")
+        ("Standardized: one straight step, or a detour along the diagonal", "w̃ (standardized slope)", "b̃ (standardized intercept)")
     } else {
         ("Raw data: the valley floor is where the methods differ", "slope w (€/m²)", "intercept b (€)")
     };
@@ -698,7 +700,7 @@ fn loss_figure(s: &Setting, traces: &[(&str, Trace)], title: &str) -> Result<Str
 
 fn sweep_figure(curves: &[(&str, Vec<(f64, Option<f64>)>, f64)], title: &str) -> Result<String> {
     let (lo, hi) = (curves[0].1[0].0, curves[0].1.last().expect("a grid").0);
-    let ymin = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::min).max(1e-300);
+    let ymin = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::min).max(SWEEP_FLOOR);
     let ymax = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::max);
     plot::render(plot::SIZE, |area| -> DrawResult {
         let mut chart = ChartBuilder::on(area)
@@ -707,7 +709,7 @@ fn sweep_figure(curves: &[(&str, Vec<(f64, Option<f64>)>, f64)], title: &str) ->
             .x_label_area_size(50)
             .y_label_area_size(85)
             .build_cartesian_2d((lo / 1.3..hi * 1.3).log_scale(), (ymin / 10.0..ymax * 10.0).log_scale())?;
-        mesh(&mut chart, "learning rate η (log scale)", "(L − L*)/(L₀ − L*) after 1000 steps", (true, true))?;
+        mesh(&mut chart, "learning rate η (log scale)", "(L − L*)/(L₀ − L*) after 1000 steps (floor 10⁻³²)", (true, true))?;
         for (key, pts, _) in curves {
             let col = colour(key);
             // Consecutive stable points as one line; a diverged run breaks it.
