@@ -83,11 +83,11 @@ impl Standardizer {
     fn data(&self, d: &Dataset) -> (Vec<f64>, Vec<f64>) {
         (d.x.iter().map(|v| (v - self.mx) / self.sx).collect(), d.y.iter().map(|v| (v - self.my) / self.sy).collect())
     }
-    fn to_raw(&self, t: [f64; 2]) -> [f64; 2] {
+    fn to_raw(self, t: [f64; 2]) -> [f64; 2] {
         let w = t[0] * self.sy / self.sx;
         [w, self.my + self.sy * t[1] - w * self.mx]
     }
-    fn to_std(&self, t: [f64; 2]) -> [f64; 2] {
+    fn to_std(self, t: [f64; 2]) -> [f64; 2] {
         [t[0] * self.sx / self.sy, (t[1] + t[0] * self.mx - self.my) / self.sy]
     }
 }
@@ -293,7 +293,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             r.number("grow_best_lr_b", eta0 * GROWTH.powi(best as i32), 3);
             // First step whose iteration matrix has spectral radius above 1.
             let onset = (0..10_000).find(|&k| spectral_radius(h, eta0, eta0 * GROWTH.powi(k)) > 1.0).unwrap_or(0);
-            r.integer("grow_onset", onset as i64).number("grow_onset_lr_b", eta0 * GROWTH.powi(onset as i32), 3);
+            r.integer("grow_onset", onset as i64).number("grow_onset_lr_b", eta0 * GROWTH.powi(onset), 3);
             (
                 if t.diverged_at.is_some() { format!("diverged at step {k}") } else { "ran to the end".into() },
                 format!("unstable from step {onset}"),
@@ -556,6 +556,11 @@ where
     Ok(())
 }
 
+/// A labelled, coloured line.
+type Curve<'a> = (&'a str, RGBColor, Vec<(f64, f64)>);
+/// An optimizer's sweep: (η, final relative excess loss or `None` if diverged), and its best η.
+type SweepCurve<'a> = (&'a str, Vec<(f64, Option<f64>)>, f64);
+
 /// Every `k`-th point, and always the last, so long paths stay light.
 fn thin(n: usize, max: usize) -> impl Iterator<Item = usize> {
     let k = n.div_ceil(max).max(1);
@@ -563,7 +568,7 @@ fn thin(n: usize, max: usize) -> impl Iterator<Item = usize> {
 }
 
 fn schedules_figure(runs: &[(&str, &str, Gd, Trace)]) -> Result<String> {
-    let curves: Vec<(&str, RGBColor, Vec<(f64, f64)>)> = runs
+    let curves: Vec<Curve<'_>> = runs
         .iter()
         .zip(palette::SERIES)
         .map(|((key, name, gd, t), col)| {
@@ -576,7 +581,7 @@ fn schedules_figure(runs: &[(&str, &str, Gd, Trace)]) -> Result<String> {
 }
 
 fn schedule_runs_figure(runs: &[(&str, &str, Gd, Trace)], bs: f64) -> Result<String> {
-    let curves: Vec<(&str, RGBColor, Vec<(f64, f64)>)> = runs
+    let curves: Vec<Curve<'_>> = runs
         .iter()
         .zip(palette::SERIES)
         .map(|((_, name, _, t), col)| (*name, col, t.b.iter().enumerate().map(|(k, b)| (k as f64, (b - bs).abs())).collect()))
@@ -595,7 +600,7 @@ fn log_y_figure(
     title: &str,
     x_desc: &str,
     y_desc: &str,
-    curves: &[(&str, RGBColor, Vec<(f64, f64)>)],
+    curves: &[Curve<'_>],
     xmax: usize,
     legend: SeriesLabelPosition,
 ) -> Result<String> {
@@ -687,7 +692,7 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
 fn loss_figure(s: &Setting, traces: &[(&str, Trace)], title: &str) -> Result<String> {
     const FLOOR: f64 = 1e-24;
     let excess0 = s.q.excess(s.start);
-    let curves: Vec<(&str, RGBColor, Vec<(f64, f64)>)> = traces
+    let curves: Vec<Curve<'_>> = traces
         .iter()
         .map(|(key, t)| {
             let pts = thin(t.loss.len(), 600).map(|k| (k as f64, (s.q.excess([t.w[k], t.b[k]]) / excess0).max(FLOOR))).collect();
@@ -698,7 +703,7 @@ fn loss_figure(s: &Setting, traces: &[(&str, Trace)], title: &str) -> Result<Str
     log_y_figure(title, "iteration t", "(L − L*) / (L₀ − L*) (log scale, floor 10⁻²⁴)", &curves, xmax, SeriesLabelPosition::LowerLeft)
 }
 
-fn sweep_figure(curves: &[(&str, Vec<(f64, Option<f64>)>, f64)], title: &str) -> Result<String> {
+fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
     let (lo, hi) = (curves[0].1[0].0, curves[0].1.last().expect("a grid").0);
     let ymin = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::min).max(SWEEP_FLOOR);
     let ymax = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::max);
