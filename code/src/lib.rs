@@ -16,6 +16,7 @@ pub mod loss;
 pub mod nist;
 pub mod nn;
 pub mod optim;
+pub mod optimizers;
 pub mod plot;
 pub mod report;
 pub mod standardize;

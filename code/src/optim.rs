@@ -40,6 +40,12 @@ impl Trace {
 /// on a quadratic with η < 2/λmax, so such growth can only mean η is too large.
 pub const DIVERGENCE_FACTOR: f64 = 1e6;
 
+/// The divergence test every runner shares (this module's and [`crate::optimizers`]):
+/// the loss is no longer finite, or exceeds [`DIVERGENCE_FACTOR`] times the starting loss.
+pub fn has_diverged(loss: f64, start_loss: f64) -> bool {
+    !loss.is_finite() || loss > DIVERGENCE_FACTOR * start_loss
+}
+
 // ANCHOR: gradient_descent
 /// Full-batch gradient descent on the MSE from `start`, `iterations` steps of size `lr`:
 ///   w ← w − η·∂L/∂w,   b ← b − η·∂L/∂b.
@@ -53,7 +59,7 @@ pub fn gradient_descent(x: &[f64], y: &[f64], start: (f64, f64), lr: f64, iterat
         trace.b.push(b);
         trace.loss.push(loss);
         trace.grad.push((gw, gb));
-        if !loss.is_finite() || loss > DIVERGENCE_FACTOR * trace.loss[0] {
+        if has_diverged(loss, trace.loss[0]) {
             trace.diverged_at = Some(t);
             break;
         }
@@ -109,7 +115,7 @@ pub fn iterations_to_reach(x: &[f64], y: &[f64], start: (f64, f64), lr: f64, eps
             return Reach::Reached(t);
         }
         let l = loss(w, b);
-        if !l.is_finite() || l > DIVERGENCE_FACTOR * loss0 {
+        if has_diverged(l, loss0) {
             return Reach::Diverged(t);
         }
         if t == budget {
