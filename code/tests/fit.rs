@@ -31,7 +31,7 @@ const SMALL: &str = "x,y\n1,2.1\n2,3.9\n3,6.2\n4,7.8\n";
 fn every_method_gives_the_hand_computed_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = csv(&dir, "small.csv", SMALL);
-    for method in ["covvar", "normal", "qr", "svd", "gd"] {
+    for method in ["covvar", "normal", "qr", "svd", "gd", "adam"] {
         let o = fit(&["--data", &path, "--method", method, "--json"]);
         assert!(o.status.success(), "{method}: {}", stderr(&o));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -77,7 +77,8 @@ fn bad_input_is_one_line_and_exit_2() {
         ("x,y\n5,2\n5,3\n5,4\n", &[], "rank-deficient"),
         ("x,y\n5,2\n5,3\n5,4\n", &["--method", "gd"], "rank-deficient"),
         ("x,y\n5,2\n5,3\n5,4\n", &["--method", "covvar"], "constant"),
-        (SMALL, &["--method", "adam"], "adam is not available yet"),
+        ("x,y\n5,2\n5,3\n5,4\n", &["--method", "adam"], "rank-deficient"),
+        (SMALL, &["--method", "adam", "--degree", "2"], "fits a line only"),
         (SMALL, &["--method", "gd", "--degree", "2"], "fits a line only"),
         (SMALL, &["--method", "newton"], "invalid value 'newton'"),
     ];
