@@ -71,6 +71,54 @@ impl SGD {
 }
 // ANCHOR_END: sgd
 
+// ANCHOR: optimizer
+/// What the training loop needs from an optimizer.
+pub trait Optimizer {
+    /// Forgets the gradients of the previous iteration (they would add up otherwise).
+    fn zero_grad(&mut self, tape: &mut Tape) {
+        tape.zero_grad();
+    }
+    /// One update with the gradients accumulated since the last `zero_grad`.
+    fn step(&mut self, tape: &mut Tape);
+}
+
+impl Optimizer for SGD {
+    fn step(&mut self, tape: &mut Tape) {
+        SGD::step(self, tape);
+    }
+}
+
+/// Adam for a `Linear(1, 1)` layer: chapter 6's [`optimizers::Adam`](crate::optimizers::Adam)
+/// (per-parameter steps from running gradient statistics, with bias correction) applied
+/// to the layer's (weight, bias) on the tape.
+#[derive(Debug, Clone)]
+pub struct Adam {
+    params: [Var; 2],
+    inner: crate::optimizers::Adam,
+    t: usize,
+}
+
+impl Adam {
+    pub fn new(params: Vec<Var>, lr: f64) -> Adam {
+        let params: [Var; 2] = params.try_into().expect("this Adam drives a Linear(1, 1): weight and bias");
+        Adam { params, inner: crate::optimizers::Adam::new(lr), t: 0 }
+    }
+}
+
+impl Optimizer for Adam {
+    fn step(&mut self, tape: &mut Tape) {
+        use crate::optimizers::Optimizer as _;
+        let [w, b] = self.params;
+        let theta = [tape.value(w), tape.value(b)];
+        let grad = [tape.grad(w), tape.grad(b)];
+        let [nw, nb] = self.inner.step(theta, grad, self.t);
+        tape.set_value(w, nw);
+        tape.set_value(b, nb);
+        self.t += 1;
+    }
+}
+// ANCHOR_END: optimizer
+
 /// Weight, bias and loss after every iteration of a [`fit`] (index 0 is the start,
 /// with the loss at the start).
 #[derive(Debug, Clone, Default)]
@@ -82,11 +130,19 @@ pub struct History {
 
 // ANCHOR: fit
 /// The framework training loop: forward, loss, zero_grad, backward, step. Full batch:
-/// every iteration sees all of (x, y), so an iteration is also an epoch.
-pub fn fit(x: &[f64], y: &[f64], start: (f64, f64), loss_fn: MSELoss, lr: f64, iterations: usize) -> History {
+/// every iteration sees all of (x, y), so an iteration is also an epoch. `optimizer`
+/// builds the optimizer from the model's parameters, as `SGD(model.parameters(), lr)`.
+pub fn train<O: Optimizer>(
+    x: &[f64],
+    y: &[f64],
+    start: (f64, f64),
+    loss_fn: MSELoss,
+    optimizer: impl FnOnce(Vec<Var>) -> O,
+    iterations: usize,
+) -> History {
     let mut tape = Tape::new();
     let model = Linear::new(&mut tape, start.0, start.1);
-    let optimizer = SGD::new(model.parameters(), lr);
+    let mut optimizer = optimizer(model.parameters());
     let (inputs, targets) = (tape.constant(x), tape.constant(y));
     let mark = tape.len(); // parameters and data stay; each iteration's graph goes
     let mut h = History::default();
@@ -107,6 +163,11 @@ pub fn fit(x: &[f64], y: &[f64], start: (f64, f64), loss_fn: MSELoss, lr: f64, i
 }
 // ANCHOR_END: fit
 
+/// [`train`] with plain SGD at rate `lr`.
+pub fn fit(x: &[f64], y: &[f64], start: (f64, f64), loss_fn: MSELoss, lr: f64, iterations: usize) -> History {
+    train(x, y, start, loss_fn, |params| SGD::new(params, lr), iterations)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +182,22 @@ mod tests {
             assert!((h.weight[k] - t.w[k]).abs() < 1e-12 * t.w[k].abs(), "{k}");
             assert!((h.bias[k] - t.b[k]).abs() < 1e-12 * t.b[k].abs(), "{k}");
             assert!((h.loss[k] - t.loss[k]).abs() < 1e-12 * t.loss[k], "{k}");
+        }
+    }
+
+    #[test]
+    fn adam_on_the_tape_matches_chapter_6s_adam() {
+        let d = crate::data::paris_rents(crate::data::BOOK_SEED);
+        let h = train(&d.x, &d.y, (25.0, 100.0), MSELoss { reduction: Reduction::Mean }, |p| Adam::new(p, 0.5), 30);
+        let mut opt = crate::optimizers::Adam::new(0.5);
+        let mut theta = [25.0, 100.0];
+        for k in 0..30 {
+            use crate::optimizers::Optimizer as _;
+            let (gw, gb) = crate::grad::gradients(&d.x, &d.y, theta[0], theta[1]);
+            theta = opt.step(theta, [gw, gb], k);
+            // Gradients agree to rounding; Adam divides by √v, which keeps the agreement.
+            assert!((h.weight[k + 1] - theta[0]).abs() < 1e-9 * theta[0].abs(), "{k}");
+            assert!((h.bias[k + 1] - theta[1]).abs() < 1e-9 * theta[1].abs(), "{k}");
         }
     }
 
