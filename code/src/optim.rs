@@ -87,46 +87,13 @@ pub enum Reach {
 /// Runs gradient descent from `start` with step `lr` until the relative parameter error
 /// ‖θ − θ*‖ / ‖θ*‖ drops below `eps`, for at most `budget` iterations.
 ///
-/// These runs take up to millions of steps, so the gradient is computed from sums
-/// gathered once: L is quadratic, ∇L(θ) = H·θ − c with H = (2/n)[[Σx², Σx], [Σx, n]] and
-/// c = (2/n)(Σxy, Σy). It is the same step as [`gradient_descent`] (a test checks the two
-/// trajectories agree), at O(1) cost instead of O(n).
+/// These runs take up to millions of steps, so the gradient comes from the loss written
+/// as the quadratic it is ([`Quadratic`](crate::optimizers::Quadratic): sums gathered
+/// once, O(1) per step). It is the same step as [`gradient_descent`] (a test checks that
+/// the two trajectories agree), and the same stop on divergence.
 pub fn iterations_to_reach(x: &[f64], y: &[f64], start: (f64, f64), lr: f64, eps: f64, budget: usize) -> Reach {
-    let n = x.len() as f64;
-    let h = crate::curvature::hessian(x);
-    let c = [
-        2.0 / n * x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>(),
-        2.0 / n * y.iter().sum::<f64>(),
-    ];
-    let (ws, bs) = crate::stats::least_squares(x, y);
-    let scale = ws.hypot(bs).max(f64::MIN_POSITIVE);
-    // L(θ) = L* + ½·eᵀHe with e = θ − θ*: the loss for the same divergence test as
-    // `gradient_descent`, without a pass over the data.
-    let floor = mse(x, y, ws, bs);
-    let loss = |w: f64, b: f64| {
-        let e = [w - ws, b - bs];
-        floor + 0.5 * (h[0][0] * e[0] * e[0] + 2.0 * h[0][1] * e[0] * e[1] + h[1][1] * e[1] * e[1])
-    };
-    let loss0 = loss(start.0, start.1);
-    let (mut w, mut b) = start;
-    for t in 0..=budget {
-        let error = (w - ws).hypot(b - bs) / scale;
-        if error < eps {
-            return Reach::Reached(t);
-        }
-        let l = loss(w, b);
-        if has_diverged(l, loss0) {
-            return Reach::Diverged(t);
-        }
-        if t == budget {
-            return Reach::NotReached { budget, error };
-        }
-        let gw = h[0][0] * w + h[0][1] * b - c[0];
-        let gb = h[1][0] * w + h[1][1] * b - c[1];
-        w -= lr * gw;
-        b -= lr * gb;
-    }
-    unreachable!("the loop returns at t == budget")
+    use crate::optimizers::{Gd, Quadratic, reach};
+    reach(&mut Gd::new(lr), &Quadratic::of(x, y), [start.0, start.1], eps, budget).0
 }
 // ANCHOR_END: iterations_to_reach
 /// Gradient descent on standardized data, mapped back to the original units.
