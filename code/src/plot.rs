@@ -72,18 +72,48 @@ where
     X: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
     Y: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
 {
+    style_mesh_scaled(chart, x_desc, y_desc, (false, false))
+}
+
+/// [`style_mesh`] for axes that may be on a log scale: `(x_log, y_log)` switches that
+/// axis's labels to powers of ten ([`tick_log`]).
+pub fn style_mesh_scaled<X, Y>(
+    chart: &mut ChartContext<SVGBackend, Cartesian2d<X, Y>>,
+    x_desc: &str,
+    y_desc: &str,
+    (x_log, y_log): (bool, bool),
+) -> DrawResult
+where
+    X: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    let label = |log: bool| if log { tick_log } else { tick };
+    let (fx, fy) = (label(x_log), label(y_log));
     chart
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
         .axis_desc_style(axis_desc_style())
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
+        .x_label_formatter(&|v| fx(*v))
+        .y_label_formatter(&|v| fy(*v))
         .label_style(label_style())
         .light_line_style(palette::GRID.mix(0.5))
         .bold_line_style(palette::GRID)
         .draw()?;
     Ok(())
+}
+
+/// Tick label on a log axis: exact powers of ten as "10⁻⁶", others as "2.5 × 10⁻⁶".
+pub fn tick_log(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let e = v.abs().log10().round();
+    if (v.abs() / 10f64.powf(e) - 1.0).abs() < 1e-6 {
+        let text = crate::report::fmt_sci(v.signum() * 10f64.powf(e), 1);
+        return text;
+    }
+    crate::report::fmt_sci(v, 2)
 }
 
 /// Tick label without float noise or useless zeros: plotters prints 3500.0 and
@@ -172,6 +202,9 @@ mod tests {
         assert_eq!(tick(-0.25), "-0.25");
         assert_eq!(tick(-1e-17 * 0.0), "0");
         assert_eq!(tick(2.5e-5), "2.5e-5");
+        assert_eq!(tick_log(1e-6), "10⁻⁶");
+        assert_eq!(tick_log(1000.0), "10³");
+        assert_eq!(tick_log(2.5e-6), "2.5 × 10⁻⁶");
     }
 
     #[test]

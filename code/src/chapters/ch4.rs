@@ -234,7 +234,7 @@ fn loss_figure(_d: &Dataset, t: &Trace, floor: f64) -> Result<String> {
             .x_label_area_size(50)
             .y_label_area_size(85)
             .build_cartesian_2d(0.0..t.loss.len() as f64 - 1.0, log_range(excess.iter().copied()).log_scale())?;
-        plot::style_mesh(&mut chart, "iteration t", "L(w, b) − L* (€², log scale)")?;
+        plot::style_mesh_scaled(&mut chart, "iteration t", "L(w, b) − L* (€², log scale)", (false, true))?;
         chart
             .draw_series(LineSeries::new(
                 excess.iter().enumerate().map(|(k, &e)| (k as f64, e)),
@@ -298,7 +298,7 @@ fn gradients_figure(t: &Trace) -> Result<String> {
             .x_label_area_size(50)
             .y_label_area_size(85)
             .build_cartesian_2d(0.0..t.grad.len() as f64 - 1.0, log_range(gw.iter().chain(&gb).copied()).log_scale())?;
-        plot::style_mesh(&mut chart, "iteration t", "|partial derivative| (log scale)")?;
+        plot::style_mesh_scaled(&mut chart, "iteration t", "|partial derivative| (log scale)", (false, true))?;
         for (v, colour, label) in [(&gw, W_COLOUR, "|∂L/∂w| (€²/(€/m²))"), (&gb, B_COLOUR, "|∂L/∂b| (€²/€)")] {
             chart
                 .draw_series(LineSeries::new(

@@ -486,47 +486,6 @@ fn fmt_count(k: f64) -> String {
 }
 
 /// Tick label: powers of ten as 10ⁿ on log axes, short decimals elsewhere.
-fn tick(v: f64, log: bool) -> String {
-    if v == 0.0 {
-        return "0".into();
-    }
-    let e = v.abs().log10().round();
-    if log && (v.abs() / 10f64.powf(e) - 1.0).abs() < 1e-6 {
-        return fmt_sci(v, 1).replace("1 × ", "").replace("1.0 × ", "");
-    }
-    if log {
-        return fmt_sci(v, 2);
-    }
-    let text = format!("{v:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".into() } else { text.to_string() }
-}
-
-/// The book's mesh (see `plot::style_mesh`) with [`tick`] labels.
-fn mesh<X, Y>(
-    chart: &mut ChartContext<SVGBackend, Cartesian2d<X, Y>>,
-    x_desc: &str,
-    y_desc: &str,
-    (xlog, ylog): (bool, bool),
-) -> DrawResult
-where
-    X: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
-    Y: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
-{
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .axis_desc_style(plot::axis_desc_style())
-        .x_label_formatter(&|v| tick(*v, xlog))
-        .y_label_formatter(&|v| tick(*v, ylog))
-        .label_style(plot::label_style())
-        .light_line_style(palette::GRID.mix(0.5))
-        .bold_line_style(palette::GRID)
-        .draw()?;
-    Ok(())
-}
-
 /// A labelled, coloured line.
 type Curve<'a> = (&'a str, RGBColor, Vec<(f64, f64)>);
 /// An optimizer's sweep: (η, final relative excess loss or `None` if diverged), and its best η.
@@ -585,7 +544,7 @@ fn log_y_figure(
             .x_label_area_size(50)
             .y_label_area_size(85)
             .build_cartesian_2d(0.0..xmax as f64, (lo / 2.0..hi * 2.0).log_scale())?;
-        mesh(&mut chart, x_desc, y_desc, (false, true))?;
+        plot::style_mesh_scaled(&mut chart, x_desc, y_desc, (false, true))?;
         for (name, col, pts) in curves {
             chart
                 .draw_series(LineSeries::new(
@@ -624,7 +583,7 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
             .x_label_area_size(50)
             .y_label_area_size(75)
             .build_cartesian_2d(wlo..whi, blo..bhi)?;
-        mesh(&mut chart, xd, yd, (false, false))?;
+        plot::style_mesh(&mut chart, xd, yd)?;
         for (k, &level) in levels.iter().enumerate() {
             let col = plot::viridis(k as f64 / (levels.len() - 1) as f64 * 0.9);
             chart.draw_series(contour::contour(&grid, level).into_iter().map(|seg| PathElement::new(seg.to_vec(), col.mix(0.35))))?;
@@ -685,7 +644,7 @@ fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
             .x_label_area_size(50)
             .y_label_area_size(85)
             .build_cartesian_2d((lo / 1.3..hi * 1.3).log_scale(), (ymin / 10.0..ymax * 10.0).log_scale())?;
-        mesh(&mut chart, "learning rate η (log scale)", "(L − L*)/(L₀ − L*) after 1000 steps (floor 10⁻³²)", (true, true))?;
+        plot::style_mesh_scaled(&mut chart, "learning rate η (log scale)", "(L − L*)/(L₀ − L*) after 1000 steps (floor 10⁻³²)", (true, true))?;
         for (key, pts, _) in curves {
             let col = colour(key);
             // Consecutive stable points as one line; a diverged run breaks it.
