@@ -84,6 +84,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let grid = loss_grid(d, &win, 81);
     r.file("ch2-surface.svg", surface_figure(d, &win)?);
     r.file("ch2-contour.svg", contour_figure(d, &grid, (w_star, b_star))?);
+    r.file("widget.json", widget_json(d, &win, contour::excess_levels(mse_star, grid.max() - mse_star, 8)));
 
     let summary = format!(
         "least-squares line: w* = {} €/m², b* = {} €, MSE = {} €² (RMSE {} €)\n",
@@ -190,6 +191,25 @@ fn surface_figure(d: &Dataset, win: &Window) -> Result<String> {
         ])?;
         Ok(())
     })
+}
+
+/// What the "fit a line by hand" widget needs, so that it draws the same data, window
+/// and contour levels as the figures: the data, the optimum, and the Hessian's
+/// eigen-decomposition (the widget draws the level sets of the quadratic as ellipses).
+fn widget_json(d: &Dataset, win: &Window, levels: Vec<f64>) -> String {
+    let (w_star, b_star) = stats::least_squares(&d.x, &d.y);
+    let c = crate::curvature::Curvature::of(&d.x);
+    let json = serde_json::json!({
+        "x": d.x,
+        "y": d.y,
+        "star": [w_star, b_star],
+        "floor": mse(&d.x, &d.y, w_star, b_star),
+        "truth": d.truth.map(|(w, b)| [w, b]),
+        "window": { "w": [win.w.0, win.w.1], "b": [win.b.0, win.b.1] },
+        "levels": levels,
+        "eigen": { "lambda": [c.lambda_min, c.lambda_max], "v": [c.v_min, c.v_max] },
+    });
+    format!("{json}\n")
 }
 
 // ANCHOR: contour_figure

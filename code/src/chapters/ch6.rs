@@ -12,7 +12,7 @@ use crate::contour::{self, Grid};
 use crate::curvature::Curvature;
 use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
-use crate::optim::{Reach, Trace};
+use crate::optim::{self, Reach, Trace};
 use crate::optimizers::{
     AdaGrad, Adam, Gd, Momentum, Nesterov, Newton, Optimizer, Quadratic, RmsProp, Schedule, reach_by, run,
     run_quadratic,
@@ -423,6 +423,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("ch6-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: GD and momentum blow up above ~2/λmax")?);
     r.file("ch6-sweep-std.svg", sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges")?);
     r.file("ch6-minibatch.svg", minibatch_figure(&clouds)?);
+    r.file("widget.json", playground_json(d)?);
 
     let summary = format!(
         "κ = {} raw, {} standardized; per-parameter steps η_b/η_w = {}\n\
@@ -434,6 +435,78 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         r.json()["grow_diverged_at"],
     );
     Ok((r, summary))
+}
+
+/// The playground's three ways to present the data: (key, label, scaling). Raw and
+/// centered are written as [`Scaling`]s too (means 0 or x̄, spreads 1), so one pair of
+/// maps, `apply` and `to_original`, serves all three.
+pub fn playground_settings(d: &Dataset) -> Result<[(&'static str, &'static str, Scaling); 3]> {
+    let st = Scaling::of(&d.x, &d.y)?;
+    let raw = Scaling { x_mean: 0.0, x_sd: 1.0, y_mean: 0.0, y_sd: 1.0 };
+    Ok([
+        ("raw", "raw", raw),
+        ("centered", "x centered", Scaling { x_mean: st.x_mean, ..raw }),
+        ("std", "standardized", st),
+    ])
+}
+
+/// Momentum's β in the playground (as in the sweep).
+pub const PLAYGROUND_BETA: f64 = 0.9;
+
+/// What the gradient-descent playground needs: per setting the transformed data (the
+/// optimizer runs on exactly these numbers), the start ([`START`] in that setting's
+/// coordinates), the quadratic's optimum, floor, Hessian and eigen-decomposition (for
+/// the contour ellipses and the excess loss), a window and contour levels; plus the
+/// divergence rule of [`optim::has_diverged`] and the optimizers' constants.
+fn playground_json(d: &Dataset) -> Result<String> {
+    let mut settings = Vec::new();
+    for (key, label, sc) in playground_settings(d)? {
+        let (x, y) = sc.apply(&d.x, &d.y);
+        let q = Quadratic::of(&x, &y);
+        let c = Curvature::of(&x);
+        let start = <[f64; 2]>::from(sc.to_standardized(START));
+        let pad = |a: f64, b: f64| {
+            let (lo, hi) = (a.min(b), a.max(b));
+            let m = 0.25 * (hi - lo);
+            (lo - m, hi + m)
+        };
+        let (mut wlo, mut whi) = pad(start[0], q.star[0]);
+        let (mut blo, mut bhi) = pad(start[1], q.star[1]);
+        if key == "std" {
+            // Both axes in standard units: one scale, so the round contours look round
+            // (and wider, as Adam's first steps overshoot).
+            let half = 0.8 * (whi - wlo).max(bhi - blo);
+            let (wm, bm) = ((wlo + whi) / 2.0, (blo + bhi) / 2.0);
+            (wlo, whi, blo, bhi) = (wm - half, wm + half, bm - half, bm + half);
+        }
+        let top = [(wlo, blo), (wlo, bhi), (whi, blo), (whi, bhi)]
+            .iter()
+            .map(|&(w, b)| q.excess([w, b]))
+            .fold(0.0, f64::max);
+        settings.push(serde_json::json!({
+            "key": key,
+            "label": label,
+            "x": x,
+            "y": y,
+            "scaling": [sc.x_mean, sc.x_sd, sc.y_mean, sc.y_sd],
+            "start": start,
+            "star": q.star,
+            "floor": q.floor,
+            "hessian": q.h,
+            "eigen": { "lambda": [c.lambda_min, c.lambda_max], "v": [c.v_min, c.v_max] },
+            "max_stable_lr": c.max_stable_lr(),
+            "window": { "w": [wlo, whi], "b": [blo, bhi] },
+            "levels": contour::excess_levels(q.floor, top, 9),
+        }));
+    }
+    let adam = Adam::new(1.0);
+    let json = serde_json::json!({
+        "divergence_factor": optim::DIVERGENCE_FACTOR,
+        "momentum_beta": PLAYGROUND_BETA,
+        "adam": { "beta1": adam.beta1, "beta2": adam.beta2, "eps": adam.eps },
+        "settings": settings,
+    });
+    Ok(format!("{json}\n"))
 }
 
 // ANCHOR: sgd

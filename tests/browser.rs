@@ -1,0 +1,277 @@
+//! The interactive widgets, driven in headless Chromium: the book is built into a
+//! temporary folder, served on 127.0.0.1, and driven through chromedriver's W3C
+//! WebDriver protocol (plain HTTP + JSON). The numbers the widgets show are compared
+//! with the Rust library's; screenshots (light and dark theme) are saved under
+//! target/browser-artifacts/ for a human to look at.
+//!
+//! Needs `chromium` and `chromedriver` (Debian: `chromium`, `chromium-driver`). Without
+//! them the test is skipped with a notice, except under CI (env `CI` set), where it fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use linreg::chapters::ch6;
+use linreg::data::{BOOK_SEED, paris_rents};
+use linreg::optimizers::{Adam, Momentum, Optimizer, run};
+use linreg::{grad, loss, optim};
+use serde_json::{Value, json};
+
+fn find_in_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|name| std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file()))
+}
+
+/// Kills chromedriver (the process this test started, by its handle) when the test ends.
+struct Driver(Child);
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+struct Session {
+    agent: ureq::Agent,
+    base: String,
+}
+
+impl Session {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let mut response = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, body) => self.agent.post(&url).send_json(body.unwrap_or_else(|| json!({}))),
+        }
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = response.status();
+        let value: Value = response.body_mut().with_config().limit(64 << 20).read_json().expect("WebDriver answers JSON");
+        assert!(status.is_success(), "{method} {path}: {status} {value}");
+        value["value"].clone()
+    }
+
+    /// Runs `script` (a function body; `arguments` are `args`) in the page, returns its value.
+    fn js(&self, script: &str, args: Value) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+    }
+
+    fn goto(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url })));
+        // The widgets start synchronously while the page loads; wait until both exist.
+        let start = Instant::now();
+        while !self.js("return document.readyState === 'complete'", json!([])).as_bool().unwrap_or(false) {
+            assert!(start.elapsed() < Duration::from_secs(20), "page did not load: {url}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A PNG of one element, saved under `dir`.
+    fn screenshot(&self, selector: &str, dir: &Path, name: &str) {
+        self.js("document.querySelector(arguments[0]).scrollIntoView()", json!([selector]));
+        let element = self.call("POST", "/element", Some(json!({ "using": "css selector", "value": selector })));
+        let id = element.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect("element id");
+        let png = base64_decode(self.call("GET", &format!("/element/{id}/screenshot"), None).as_str().unwrap());
+        assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+        std::fs::write(dir.join(name), png).unwrap();
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let bytes: Vec<u8> = text.bytes().filter(|&c| c != b'=' && !c.is_ascii_whitespace()).map(value).collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &v)| acc | (v as u32) << (18 - 6 * i));
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Relative difference, the measure of every tolerance below.
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / a.abs().max(b.abs()).max(f64::MIN_POSITIVE)
+}
+
+#[test]
+fn widgets_agree_with_the_library_in_chromium() {
+    let (Some(driver_bin), Some(chromium)) = (
+        find_in_path(&["chromedriver"]),
+        find_in_path(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        let message = "chromium and chromedriver are needed for the browser test \
+                       (Debian: apt-get install chromium chromium-driver)";
+        if std::env::var_os("CI").is_some() {
+            panic!("{message}; CI must not skip it");
+        }
+        eprintln!("SKIPPED widgets_agree_with_the_library_in_chromium: {message}");
+        return;
+    };
+
+    // The book, built and served.
+    let out = tempfile::tempdir().unwrap();
+    let mut book = gd_book::load(&gd_book::root()).unwrap();
+    book.config.build.build_dir = out.path().to_path_buf();
+    book.build().expect("the book builds");
+    let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+    let site = format!("http://127.0.0.1:{}", server.server_addr().to_ip().unwrap().port());
+    {
+        let (server, dir) = (server.clone(), out.path().to_path_buf());
+        std::thread::spawn(move || gd_book::serve_files(&server, &dir));
+    }
+
+    // chromedriver, and one headless Chromium session.
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let driver_url = format!("http://127.0.0.1:{port}");
+    let start = Instant::now();
+    while agent.get(format!("{driver_url}/status")).call().is_err() {
+        assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": {
+        "binary": chromium,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--window-size=1280,1600",
+                 format!("--user-data-dir={}", profile.path().display())],
+    } } } });
+    let created = Session { agent: agent.clone(), base: driver_url.clone() }.call("POST", "/session", Some(caps));
+    let id = created["sessionId"].as_str().expect("a session id").to_string();
+    let s = Session { agent, base: format!("{driver_url}/session/{id}") };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_widgets(&s, &site)));
+    let _ = s.agent.delete(&s.base).call();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
+
+fn check_widgets(s: &Session, site: &str) {
+    let d = paris_rents(BOOK_SEED);
+    let artifacts = gd_book::root().join("target/browser-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+
+    // ---- chapter 2: sliders to a given (w, b), the MSE against loss::mse ----
+    s.goto(&format!("{site}/ch02-mse.html"));
+    let errors = s.js("return [...document.querySelectorAll('.gd-widget[data-error]')].map(e => e.dataset.error)", json!([]));
+    assert_eq!(errors, json!([]), "a widget failed to start");
+    let set_fit = "const [w, b] = arguments;
+        for (const [id, v] of [['fit-w', w], ['fit-b', b]]) {
+          const s = document.getElementById(id); s.value = v; s.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+        const m = document.getElementById('fit-mse');
+        return [m.dataset.w, m.dataset.b, m.dataset.value, m.textContent];";
+    for (w, b) in [(30.5, 250.0), (20.0, 1200.0), (45.25, -600.0)] {
+        let shown = s.js(set_fit, json!([w, b]));
+        let num = |i: usize| shown[i].as_str().unwrap().parse::<f64>().unwrap();
+        // The sliders step by 0.05 €/m² and 1 €: these (w, b) lie on their grid.
+        assert!((num(0) - w).abs() < 1e-9 && (num(1) - b).abs() < 1e-9, "sliders at {shown} for ({w}, {b})");
+        let expected = loss::mse(&d.x, &d.y, w, b);
+        // Same arithmetic in the same order (IEEE doubles in both): equal up to a few ulps.
+        assert!(rel(num(2), expected) < 1e-12, "MSE {} vs {expected}", num(2));
+        // The text shows 4 significant digits (half a unit in the 4th digit < 5e-4 relative).
+        let text = shown[3].as_str().unwrap().replace(['\u{202f}', ' ', '€', '²'], "");
+        assert!(rel(text.parse::<f64>().unwrap(), expected) < 5e-4, "shown {text} vs {expected}");
+    }
+    s.js(set_fit, json!([30.5, 250.0]));
+    for theme in ["light", "navy"] {
+        s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
+        s.goto(&format!("{site}/ch02-mse.html"));
+        s.js(set_fit, json!([30.5, 250.0]));
+        s.screenshot("#fit-widget", &artifacts, &format!("ch2-fit-{theme}.png"));
+    }
+
+    // ---- chapter 6: the playground against optim::gradient_descent and optimizers::run ----
+    s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
+    s.goto(&format!("{site}/ch06-optimizers.html"));
+    let run_playground = "const [data, opt, lr, steps] = arguments;
+        const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); };
+        set('gd-data', data); set('gd-opt', opt); set('gd-lr', lr); set('gd-steps', steps);
+        const st = document.getElementById('gd-status');
+        return [st.dataset.w, st.dataset.b, st.dataset.steps, st.dataset.divergedAt, document.getElementById('gd-lr-value').dataset.value, st.textContent];";
+    let settings = ch6::playground_settings(&d).unwrap();
+    // (data, optimizer, log10 η, steps): the notebook's failure, a divergence, centered
+    // momentum, standardized GD and Adam.
+    let cases = [
+        ("raw", "gd", -5.0, 200),
+        ("raw", "gd", -3.0, 500),
+        ("centered", "momentum", -3.0, 300),
+        ("std", "gd", -1.0, 100),
+        ("std", "adam", -2.0, 400),
+        ("raw", "adam", 0.0, 1000),
+    ];
+    for (key, opt, log_lr, steps) in cases {
+        let shown = s.js(run_playground, json!([key, opt, log_lr, steps]));
+        let num = |i: usize| shown[i].as_str().unwrap().parse::<f64>().unwrap();
+        let lr = num(4);
+        assert!(rel(lr, 10f64.powf(log_lr)) < 1e-12, "η shown {lr}");
+        let (_, _, sc) = settings.iter().find(|(k, _, _)| *k == key).unwrap();
+        let (x, y) = sc.apply(&d.x, &d.y);
+        let start = sc.to_standardized(ch6::START);
+        let trace = match opt {
+            "gd" => optim::gradient_descent(&x, &y, start, lr, steps),
+            _ => {
+                let mut o: Box<dyn Optimizer> = match opt {
+                    "momentum" => Box::new(Momentum::new(lr, ch6::PLAYGROUND_BETA)),
+                    _ => Box::new(Adam::new(lr)),
+                };
+                run(o.as_mut(), [start.0, start.1], steps, |t, _| grad::gradients(&x, &y, t[0], t[1]).into(), |t| {
+                    loss::mse(&x, &y, t[0], t[1])
+                })
+            }
+        };
+        let what = format!("{key} {opt} η = {lr} × {steps}: widget {shown}");
+        let diverged = shown[3].as_str().unwrap();
+        assert_eq!(diverged, trace.diverged_at.map_or(String::new(), |k| k.to_string()), "{what}");
+        assert_eq!(num(2) as usize, trace.w.len() - 1, "{what}");
+        if trace.diverged_at.is_none() {
+            let (w, b) = sc.to_original(trace.last());
+            // Same operations in the same order, but Math.pow vs powf (Adam's bias
+            // correction) and the back-transform may differ in the last bits; over
+            // hundreds of contracting steps that stays far below 1e-9.
+            assert!(rel(num(0), w) < 1e-9 && rel(num(1), b) < 1e-9, "{what}: Rust ({w}, {b})");
+        } else {
+            assert!(shown[5].as_str().unwrap().starts_with("Diverged at step"), "{what}");
+        }
+    }
+    // The JavaScript's pure functions, checked directly too.
+    let js_mse = s.js("return gdWidgets.mse([0, 1, 2], [1, 0, 4], 2, 0)", json!([])).as_f64().unwrap();
+    assert_eq!(js_mse, loss::mse(&[0.0, 1.0, 2.0], &[1.0, 0.0, 4.0], 2.0, 0.0));
+    let g = s.js("return gdWidgets.gradients([0, 1], [1, 3], 0, 0)", json!([]));
+    assert_eq!((g[0].as_f64().unwrap(), g[1].as_f64().unwrap()), grad::gradients(&[0.0, 1.0], &[1.0, 3.0], 0.0, 0.0));
+    assert_eq!(s.js("return gdWidgets.hasDiverged(2e6, 1, 1e6)", json!([])), json!(optim::has_diverged(2e6, 1.0)));
+
+    for theme in ["light", "navy"] {
+        s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
+        s.goto(&format!("{site}/ch06-optimizers.html"));
+        s.js(run_playground, json!(["raw", "gd", -5.0, 200]));
+        s.screenshot("#gd-playground", &artifacts, &format!("ch6-playground-raw-{theme}.png"));
+        s.js(run_playground, json!(["std", "adam", -1.0, 200]));
+        s.screenshot("#gd-playground", &artifacts, &format!("ch6-playground-std-adam-{theme}.png"));
+        s.js(run_playground, json!(["raw", "gd", -3.0, 500]));
+        s.screenshot("#gd-playground", &artifacts, &format!("ch6-playground-diverged-{theme}.png"));
+    }
+}
