@@ -39,21 +39,51 @@ pub fn init_logging() {
     mdbook_katex::init_tracing();
 }
 
-/// Answers every request of `server` with the file it names under `dir` (the built
-/// book), until the server is dropped. Shared by `book --serve` and the browser test.
-pub fn serve_files(server: &tiny_http::Server, dir: &Path) {
-    for request in server.incoming_requests() {
-        let response = match resolve(dir, request.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
-            Some((path, bytes)) => {
-                let header = tiny_http::Header::from_bytes("Content-Type", content_type(&path))
-                    .expect("static header is valid");
-                tiny_http::Response::from_data(bytes).with_header(header).boxed()
-            }
-            None => tiny_http::Response::from_string("not found").with_status_code(404).boxed(),
-        };
-        let _ = request.respond(response); // a client that went away is not our error
+/// Answers every GET on `listener` with the file it names under `dir` (the built book),
+/// forever. Shared by `book --serve` and the browser test.
+///
+/// Deliberately minimal: one request per connection (`Connection: close`), one thread per
+/// connection, loopback only, files only. It replaced tiny_http 0.12, with which
+/// Chromium's first page load from a fresh server never finished in 2–3 of every 8–12
+/// tries on this machine (Python's http.server: 0 of 8), which made the browser test flaky.
+pub fn serve_files(listener: &std::net::TcpListener, dir: &Path) {
+    for stream in listener.incoming().flatten() {
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || {
+            let _ = answer(stream, &dir); // a client that went away is not our error
+        });
     }
 }
+
+fn answer(mut stream: std::net::TcpStream, dir: &Path) -> std::io::Result<()> {
+    use std::io::{BufRead, BufReader, Write};
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // Read (and ignore) the headers, up to the blank line.
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 2 {
+        line.clear();
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, url) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let file = (method == "GET" || method == "HEAD").then(|| resolve(dir, url)).flatten();
+    let (status, kind, body) = match file.as_ref().and_then(|p| std::fs::read(p).ok()) {
+        Some(bytes) => ("200 OK", content_type(file.as_ref().expect("just read")), bytes),
+        None => ("404 Not Found", "text/plain; charset=utf-8", b"not found".to_vec()),
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
+}
+
 /// Maps a URL path to a file under `dir`, refusing anything that climbs out of it.
 fn resolve(dir: &Path, url: &str) -> Option<PathBuf> {
     let path = url.split(['?', '#']).next().unwrap_or("/");

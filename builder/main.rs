@@ -47,9 +47,9 @@ fn run(args: &Args) -> Result<()> {
 
 /// Serves the built book on the loopback interface only.
 fn serve(dir: &Path, port: u16) -> Result<()> {
-    let server = tiny_http::Server::http(("127.0.0.1", port))
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     println!("serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)");
-    gd_book::serve_files(&server, dir);
+    gd_book::serve_files(&listener, dir);
     Ok(())
 }

@@ -124,11 +124,11 @@ fn widgets_agree_with_the_library_in_chromium() {
     let mut book = gd_book::load(&gd_book::root()).unwrap();
     book.config.build.build_dir = out.path().to_path_buf();
     book.build().expect("the book builds");
-    let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-    let site = format!("http://127.0.0.1:{}", server.server_addr().to_ip().unwrap().port());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let site = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
     {
-        let (server, dir) = (server.clone(), out.path().to_path_buf());
-        std::thread::spawn(move || gd_book::serve_files(&server, &dir));
+        let dir = out.path().to_path_buf();
+        std::thread::spawn(move || gd_book::serve_files(&listener, &dir));
     }
 
     // chromedriver, and one headless Chromium session.
