@@ -643,7 +643,7 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
     let (wlo, whi) = if standardized { (wlo.min(-0.2), whi.max(1.2)) } else { (wlo - 3.0, whi + 3.0) };
     let grid = Grid::sample(plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121), |w, b| s.q.loss([w, b]));
     let top = grid.max() - s.q.floor;
-    let levels: Vec<f64> = (0..9).map(|k| s.q.floor + top * 10f64.powf(-0.5 * (k as f64 + 0.5))).collect();
+    let levels = contour::excess_levels(s.q.floor, top, 9);
     let (title, xd, yd) = if standardized {
         ("Standardized: one straight step, or a detour along the diagonal", "w̃ (standardized slope)", "b̃ (standardized intercept)")
     } else {
