@@ -204,9 +204,9 @@ fn check_widgets(s: &Session, site: &str) {
         s.screenshot("#fit-widget", &artifacts, &format!("ch2-fit-{theme}.png"));
     }
 
-    // ---- chapter 6: the playground against optim::gradient_descent and optimizers::run ----
+    // ---- chapter 7: the playground against optim::gradient_descent and optimizers::run ----
     s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
-    s.goto(&format!("{site}/ch06-optimizers.html"));
+    s.goto(&format!("{site}/ch07-optimizers.html"));
     let run_playground = "const [data, opt, lr, steps] = arguments;
         const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); };
         set('gd-data', data); set('gd-opt', opt); set('gd-lr', lr); set('gd-steps', steps);
@@ -266,12 +266,12 @@ fn check_widgets(s: &Session, site: &str) {
 
     for theme in ["light", "navy"] {
         s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
-        s.goto(&format!("{site}/ch06-optimizers.html"));
+        s.goto(&format!("{site}/ch07-optimizers.html"));
         s.js(run_playground, json!(["raw", "gd", -5.0, 200]));
-        s.screenshot("#gd-playground", &artifacts, &format!("ch6-playground-raw-{theme}.png"));
+        s.screenshot("#gd-playground", &artifacts, &format!("ch7-playground-raw-{theme}.png"));
         s.js(run_playground, json!(["std", "adam", -1.0, 200]));
-        s.screenshot("#gd-playground", &artifacts, &format!("ch6-playground-std-adam-{theme}.png"));
+        s.screenshot("#gd-playground", &artifacts, &format!("ch7-playground-std-adam-{theme}.png"));
         s.js(run_playground, json!(["raw", "gd", -3.0, 500]));
-        s.screenshot("#gd-playground", &artifacts, &format!("ch6-playground-diverged-{theme}.png"));
+        s.screenshot("#gd-playground", &artifacts, &format!("ch7-playground-diverged-{theme}.png"));
     }
 }

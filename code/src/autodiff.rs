@@ -1,4 +1,4 @@
-//! Reverse-mode automatic differentiation on a tape (chapter 7), small enough to read in
+//! Reverse-mode automatic differentiation on a tape (chapter 8), small enough to read in
 //! one sitting.
 //!
 //! Every operation appends a node to an arena (`Vec<Node>`) and returns its index, a
@@ -10,7 +10,7 @@
 //! Binary operations broadcast a length-1 operand over a length-n one, like PyTorch does.
 //! Two fused nodes, [`Tape::affine`] (w·x + b over a column) and [`Tape::squared_error`]
 //! (the MSE), do in one pass what four elementwise nodes would do in four: they are what
-//! keeps the tape within a small factor of the hand-written gradient (chapter 7, "cost").
+//! keeps the tape within a small factor of the hand-written gradient (chapter 8, "cost").
 //!
 //! Gradients accumulate like PyTorch's `.grad`: each `backward` *adds* into the gradient
 //! of every parameter until [`Tape::zero_grad`] resets it.
@@ -24,7 +24,7 @@ pub struct Var(usize);
 pub enum Reduction {
     /// (1/n) Σ rᵢ², the MSE of the book.
     Mean,
-    /// Σ rᵢ²: n times larger, and so is its gradient (chapter 8).
+    /// Σ rᵢ²: n times larger, and so is its gradient (chapter 9).
     Sum,
 }
 
@@ -37,7 +37,7 @@ enum Op {
     Add(Var, Var),
     Sub(Var, Var),
     Mul(Var, Var),
-    /// a / b: the solution of chapter 7's first exercise.
+    /// a / b: the solution of chapter 8's first exercise.
     Div(Var, Var),
     Neg(Var),
     Powi(Var, i32),
@@ -191,7 +191,7 @@ impl Tape {
     }
 
     // ANCHOR: div
-    /// a / b, elementwise (the exercise of chapter 7).
+    /// a / b, elementwise (the exercise of chapter 8).
     pub fn div(&mut self, a: Var, b: Var) -> Var {
         let value = self.zip(a, b, |p, q| p / q);
         self.push(Op::Div(a, b), value, self.needs(a, b))
@@ -401,7 +401,7 @@ fn take_buffer(spare: &mut Vec<Vec<f64>>, n: usize) -> Vec<f64> {
 mod tests {
     use crate::grad::{finite_differences, relative_difference};
 
-    // Chapter 7, exercise 1: the Div node against central differences, with a column
+    // Chapter 8, exercise 1: the Div node against central differences, with a column
     // divided by a column and a scalar broadcast into both.
     #[test]
     fn div_matches_finite_differences() {

@@ -1,4 +1,4 @@
-//! A one-neuron framework on top of [`autodiff`](crate::autodiff) (chapter 8): a `Linear`
+//! A one-neuron framework on top of [`autodiff`](crate::autodiff) (chapter 9): a `Linear`
 //! layer, an `MSELoss`, an `SGD` optimizer — the three pieces of PyTorch's training loop.
 
 use crate::autodiff::{Reduction, Tape, Var};
@@ -88,7 +88,7 @@ impl Optimizer for SGD {
     }
 }
 
-/// Adam for a `Linear(1, 1)` layer: chapter 6's [`optimizers::Adam`](crate::optimizers::Adam)
+/// Adam for a `Linear(1, 1)` layer: chapter 7's [`optimizers::Adam`](crate::optimizers::Adam)
 /// (per-parameter steps from running gradient statistics, with bias correction) applied
 /// to the layer's (weight, bias) on the tape.
 #[derive(Debug, Clone)]

@@ -1,4 +1,4 @@
-//! Optimizers behind one trait (chapter 6): gradient descent with per-parameter step
+//! Optimizers behind one trait (chapters 6 and 7): gradient descent with per-parameter step
 //! sizes and schedules, heavy-ball momentum, Nesterov, AdaGrad, RMSprop, Adam, Newton.
 //!
 //! Each optimizer only sees the current parameters θ = (w, b) and a gradient; one shared

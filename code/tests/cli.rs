@@ -10,9 +10,9 @@ const BINARIES: &[&str] = &[
     env!("CARGO_BIN_EXE_chapter4"),
     env!("CARGO_BIN_EXE_chapter5"),
     env!("CARGO_BIN_EXE_chapter6"),
-    env!("CARGO_BIN_EXE_chapter7"),
     env!("CARGO_BIN_EXE_chapter8"),
     env!("CARGO_BIN_EXE_chapter9"),
+    env!("CARGO_BIN_EXE_chapter10"),
 ];
 
 fn run(bin: &str, args: &[&str]) -> Output {
@@ -73,8 +73,8 @@ fn bad_data_is_a_clean_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let cases: &[(&str, &str)] = &[
-        ("x,y\n1,2\n3,abc\n", "line 3: y = `abc` is not a number"),
-        ("surface,rent\n1,2\n3,4\n", "expected the header `x,y`"),
+        ("x,y\n1,2\n3,abc\n", "line 3: column `y` = `abc` is not a number"),
+        ("name,city\na,b\nc,d\n", "need two numeric columns"),
         ("x,y\n1,2\n", "need at least 2 points"),
         ("x,y\n1,NaN\n2,3\n", "not a finite number"),
     ];
@@ -175,12 +175,12 @@ fn chapter4_reports_divergence_and_constant_x_cleanly() {
 }
 
 #[test]
-fn chapter9_refuses_a_constant_x() {
+fn chapter10_refuses_a_constant_x() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("flat.csv");
     std::fs::write(&csv, "x,y\n5,1\n5,2\n5,3\n").unwrap();
     let out = dir.path().join("out");
-    let o = run(env!("CARGO_BIN_EXE_chapter9"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = run(env!("CARGO_BIN_EXE_chapter10"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_clean_error(&o, "rank-deficient design matrix: columns 1 and 2 are both constant");
     assert!(!out.exists());
 }
@@ -192,7 +192,7 @@ fn chapters_7_and_8_refuse_data_they_cannot_standardize() {
     for (k, text) in ["x,y\n2,1\n2,5\n2,7\n", "x,y\n1,4\n2,4\n3,4\n"].iter().enumerate() {
         let csv = dir.path().join(format!("flat{k}.csv"));
         std::fs::write(&csv, text).unwrap();
-        for bin in [env!("CARGO_BIN_EXE_chapter7"), env!("CARGO_BIN_EXE_chapter8")] {
+        for bin in [env!("CARGO_BIN_EXE_chapter8"), env!("CARGO_BIN_EXE_chapter9")] {
             let o = run(bin, &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
             assert_clean_error(&o, "standardization divides by the standard deviation");
         }

@@ -2,7 +2,7 @@
 //
 //   * "fit a line by hand" (chapter 2): sliders for w and b over the scatter plot, the
 //     live MSE, and the current (w, b) on the loss contours;
-//   * the gradient-descent playground (chapter 6): raw, centered or standardized data,
+//   * the gradient-descent playground (chapter 7): raw, centered or standardized data,
 //     a log-scale learning rate, GD / momentum / Adam, the path on the contours and the
 //     loss curve, with divergence detected by the library's rule.
 //

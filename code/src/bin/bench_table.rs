@@ -1,4 +1,4 @@
-//! Turns criterion's results for the gradient benchmark into the table chapter 7 shows:
+//! Turns criterion's results for the gradient benchmark into the table chapter 8 shows:
 //!
 //!     cargo bench -p linreg --bench gradient
 //!     cargo run -p linreg --bin bench_table

@@ -19,7 +19,7 @@ enum Choice {
     Svd,
     /// gradient descent on standardized data (a line only)
     Gd,
-    /// Adam (chapter 6), on standardized data
+    /// Adam (chapter 7), on standardized data
     Adam,
 }
 
@@ -47,7 +47,7 @@ const GD_LR: f64 = 0.1;
 const GD_TOL: f64 = 1e-12;
 const GD_MAX_ITERATIONS: usize = 100_000;
 
-/// `--method adam`: chapter 6's step size on standardized data and gd's tolerance. Adam's
+/// `--method adam`: chapter 7's step size on standardized data and gd's tolerance. Adam's
 /// normalised step does not shrink with the gradient, so it needs more steps than plain
 /// GD on this well-conditioned problem: hence the larger budget.
 const ADAM_LR: f64 = 0.01;
