@@ -100,7 +100,7 @@ pub fn chapter_main(name: &str) -> ExitCode {
     let chapter = crate::chapters::by_name(name).expect("every chapter binary is listed in chapters::ALL");
     let matches = Args::command().name(chapter.name).bin_name(chapter.name).about(chapter.about).get_matches();
     let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    run(&args.common, chapter.dir, chapter.build)
+    run(&args.common, chapter.dir, |d| chapter.run(d))
 }
 
 /// Runs a chapter: builds its report from the data, writes its files, prints its
@@ -144,6 +144,7 @@ fn try_run(
     build: impl FnOnce(&Dataset) -> Result<(Report, String)>,
 ) -> Result<()> {
     let data = common.dataset()?;
+    data::check_usable(&data)?;
     let (report, summary) = build(&data)?;
     let dir = common.out_dir(chapter_dir);
     report.write_to(&dir)?;
