@@ -170,6 +170,20 @@ pub fn line_glyph(color: RGBColor, width: u32) -> impl Fn((i32, i32)) -> PathEle
     move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(width))
 }
 
+/// An axis range for values from `lo` to `hi`, padded by `pad` of its width, that
+/// plotters can always draw: a single value (constant data) or a width lost to rounding
+/// is widened around it, and non-finite ends fall back to 0..1 (plotters panics on an
+/// empty or non-finite range).
+pub fn axis_range(lo: f64, hi: f64, pad: f64) -> std::ops::Range<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+        return 0.0..1.0;
+    }
+    let mid = 0.5 * (lo + hi);
+    let width = (hi - lo).max(mid.abs() * 1e-9).max(f64::MIN_POSITIVE * 1e10);
+    let (a, b) = (mid - width * (0.5 + pad), mid + width * (0.5 + pad));
+    if a < b && a.is_finite() && b.is_finite() { a..b } else { 0.0..1.0 }
+}
+
 /// Evenly spaced values from `lo` to `hi` inclusive.
 pub fn linspace(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     assert!(n >= 2, "linspace needs at least two points");
@@ -194,6 +208,17 @@ pub fn viridis(t: f64) -> RGBColor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_ranges_never_degenerate() {
+        assert_eq!(axis_range(0.0, 10.0, 0.1), -1.0..11.0);
+        let r = axis_range(5.0, 5.0, 0.1);
+        assert!(r.start < 5.0 && r.end > 5.0 && r.end - r.start < 1e-6, "{r:?}");
+        let r = axis_range(0.0, 0.0, 0.0);
+        assert!(r.start < 0.0 && r.end > 0.0);
+        assert_eq!(axis_range(f64::NAN, 1.0, 0.1), 0.0..1.0);
+        assert_eq!(axis_range(-f64::MAX, f64::MAX, 0.1), 0.0..1.0);
+    }
 
     #[test]
     fn ticks_are_short() {
