@@ -39,19 +39,57 @@ impl Reduction {
 
     /// Curvature of this loss on data x (see [`curvature::hessian`] for the mean loss).
     pub fn curvature(self, x: &[f64]) -> Curvature {
-        let k = self.factor(x.len());
-        let h = curvature::hessian(x).map(|row| row.map(|v| k * v));
-        let ((lambda_min, v_min), (lambda_max, v_max)) = curvature::eigen(h);
-        Curvature { hessian: h, lambda_min, lambda_max, v_min, v_max }
+        scaled_curvature(x, self.factor(x.len()))
     }
 
-    /// This loss as the quadratic it is (O(1) per gradient): the mean loss scaled by k.
+    /// This loss as the quadratic it is (O(1) per gradient).
     pub fn quadratic(self, x: &[f64], y: &[f64]) -> Quadratic {
-        let k = self.factor(x.len());
-        let q = Quadratic::of(x, y);
-        Quadratic { h: q.h.map(|row| row.map(|v| k * v)), c: q.c.map(|v| k * v), star: q.star, floor: k * q.floor }
+        scaled_quadratic(Quadratic::of(x, y), self.factor(x.len()))
     }
 }
+
+/// Curvature of k times the mean loss on data x (the eigenvectors do not change).
+pub fn scaled_curvature(x: &[f64], k: f64) -> Curvature {
+    let h = curvature::hessian(x).map(|row| row.map(|v| k * v));
+    let ((lambda_min, v_min), (lambda_max, v_max)) = curvature::eigen(h);
+    Curvature { hessian: h, lambda_min, lambda_max, v_min, v_max }
+}
+
+/// k times a quadratic loss: same minimum, gradient and Hessian times k.
+pub fn scaled_quadratic(q: Quadratic, k: f64) -> Quadratic {
+    Quadratic { h: q.h.map(|row| row.map(|v| k * v)), c: q.c.map(|v| k * v), star: q.star, floor: k * q.floor }
+}
+
+// ANCHOR: steps_to_reach
+/// The first step t at which plain gradient descent with step η has brought the error
+/// below `target` (‖θₜ − θ*‖ < target), predicted from the components alone: the error at
+/// step t is √((c_min·ρ_minᵗ)² + (c_max·ρ_maxᵗ)²) with ρ = 1 − ηλ, which decreases with t
+/// when both |ρ| < 1, so a bisection finds the first t exactly. Unlike
+/// [`Curvature::predicted_iterations`] (a worst case over starting points), this is the
+/// count for this start. `None` if a component that is not zero never shrinks.
+pub fn steps_to_reach(c: &Curvature, lr: f64, start: [f64; 2], target: f64) -> Option<u64> {
+    let rho = [1.0 - lr * c.lambda_min, 1.0 - lr * c.lambda_max].map(f64::abs);
+    let error = |t: f64| (start[0] * rho[0].powf(t)).hypot(start[1] * rho[1].powf(t));
+    if error(0.0) < target {
+        return Some(0);
+    }
+    if (0..2).any(|i| start[i] != 0.0 && rho[i] >= 1.0) || target <= 0.0 {
+        return None;
+    }
+    // error(t) ≤ (|c_min| + |c_max|)·ρᵗ with ρ the larger factor: an upper end for the search.
+    let worst = rho.iter().zip(start).filter(|(_, s)| *s != 0.0).map(|(r, _)| *r).fold(0.0, f64::max);
+    let mut hi = if worst == 0.0 { 1.0 } else { ((target / (start[0].abs() + start[1].abs())).ln() / worst.ln()).ceil().max(1.0) };
+    while error(hi) >= target {
+        hi *= 2.0; // rounding in the bound; never more than once or twice
+    }
+    let mut lo = 0.0; // error(lo) ≥ target
+    while hi - lo > 1.0 {
+        let mid = ((lo + hi) / 2.0).floor();
+        if error(mid) < target { hi = mid } else { lo = mid }
+    }
+    Some(hi as u64)
+}
+// ANCHOR_END: steps_to_reach
 
 // ANCHOR: components
 /// The error θ − θ* written in the eigenvectors: [along v_min, along v_max].
@@ -350,6 +388,29 @@ mod tests {
         let (g, gs) = (q.grad([25.0, 100.0]), qs.grad([25.0, 100.0]));
         assert!((gs[0] / g[0] - 50.0).abs() < 1e-12 && (gs[1] / g[1] - 50.0).abs() < 1e-12);
         assert!((qs.loss([25.0, 100.0]) / crate::loss::mse(&d.x, &d.y, 25.0, 100.0) - 50.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn predicted_steps_equal_measured_steps() {
+        let (d, c, star) = paris();
+        let start = components(&c, star, [25.0, 100.0]);
+        let target = 1e-6 * star[0].hypot(star[1]);
+        // Chapter 4's table: 5 159 812 steps at η = 1e-5, 230 051 at the best fixed step.
+        for (lr, expected) in [(1e-5, 5_159_812), (c.best_fixed_lr(), 230_051), (1e-4, 0)] {
+            let measured = match optim::iterations_to_reach(&d.x, &d.y, (25.0, 100.0), lr, 1e-6, 10_000_000) {
+                optim::Reach::Reached(k) => k as u64,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(steps_to_reach(&c, lr, start, target), Some(measured), "η = {lr}");
+            if expected > 0 {
+                assert_eq!(measured, expected);
+            }
+        }
+        assert_eq!(steps_to_reach(&c, 1.05 * c.max_stable_lr(), start, target), None);
+        assert_eq!(steps_to_reach(&c, 1e-5, start, 1e3), Some(0));
+        // ρ = 0 (H = 2I, η = 1/2): one step.
+        let round = Curvature::of(&[-1.0, 1.0]);
+        assert_eq!(steps_to_reach(&round, 0.5, [3.0, -2.0], 1e-9), Some(1));
     }
 
     #[test]
