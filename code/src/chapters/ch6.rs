@@ -12,11 +12,11 @@ use crate::contour::{self, Grid};
 use crate::curvature::Curvature;
 use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
-use crate::optim::{self, Reach, Trace};
+use crate::gd::{self, Reach, Trace};
 use crate::optimizers::{
-    AdaGrad, Adam, Gd, Momentum, Nesterov, Newton, Optimizer, Quadratic, RmsProp, Schedule, reach_by, run,
-    run_quadratic,
+    AdaGrad, Adam, Gd, Momentum, Nesterov, Newton, Optimizer, RmsProp, Schedule, reach_by, run, run_quadratic,
 };
+use crate::quadratic::Quadratic;
 use crate::plot::{self, DrawResult, palette};
 use crate::report::{Report, fmt_sci, fmt_sig};
 use crate::standardize::Scaling;
@@ -457,7 +457,7 @@ pub const PLAYGROUND_BETA: f64 = 0.9;
 /// optimizer runs on exactly these numbers), the start ([`START`] in that setting's
 /// coordinates), the quadratic's optimum, floor, Hessian and eigen-decomposition (for
 /// the contour ellipses and the excess loss), a window and contour levels; plus the
-/// divergence rule of [`optim::has_diverged`] and the optimizers' constants.
+/// divergence rule of [`gd::has_diverged`] and the optimizers' constants.
 fn playground_json(d: &Dataset) -> Result<String> {
     let mut settings = Vec::new();
     for (key, label, sc) in playground_settings(d)? {
@@ -501,7 +501,7 @@ fn playground_json(d: &Dataset) -> Result<String> {
     }
     let adam = Adam::new(1.0);
     let json = serde_json::json!({
-        "divergence_factor": optim::DIVERGENCE_FACTOR,
+        "divergence_factor": gd::DIVERGENCE_FACTOR,
         "momentum_beta": PLAYGROUND_BETA,
         "adam": { "beta1": adam.beta1, "beta2": adam.beta2, "eps": adam.eps },
         "settings": settings,
