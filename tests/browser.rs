@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use linreg::chapters::ch6;
+use linreg::chapters::ch7;
 use linreg::data::{BOOK_SEED, paris_rents};
 use linreg::optimizers::{Adam, Momentum, Optimizer, run};
 use linreg::{gd, grad, loss};
@@ -212,7 +212,7 @@ fn check_widgets(s: &Session, site: &str) {
         set('gd-data', data); set('gd-opt', opt); set('gd-lr', lr); set('gd-steps', steps);
         const st = document.getElementById('gd-status');
         return [st.dataset.w, st.dataset.b, st.dataset.steps, st.dataset.divergedAt, document.getElementById('gd-lr-value').dataset.value, st.textContent];";
-    let settings = ch6::playground_settings(&d).unwrap();
+    let settings = ch7::playground_settings(&d).unwrap();
     // (data, optimizer, log10 η, steps): the notebook's failure, a divergence, centered
     // momentum, standardized GD and Adam.
     let cases = [
@@ -230,12 +230,12 @@ fn check_widgets(s: &Session, site: &str) {
         assert!(rel(lr, 10f64.powf(log_lr)) < 1e-12, "η shown {lr}");
         let (_, _, sc) = settings.iter().find(|(k, _, _)| *k == key).unwrap();
         let (x, y) = sc.apply(&d.x, &d.y);
-        let start = sc.to_standardized(ch6::START);
+        let start = sc.to_standardized(ch7::START);
         let trace = match opt {
             "gd" => gd::gradient_descent(&x, &y, start, lr, steps),
             _ => {
                 let mut o: Box<dyn Optimizer> = match opt {
-                    "momentum" => Box::new(Momentum::new(lr, ch6::PLAYGROUND_BETA)),
+                    "momentum" => Box::new(Momentum::new(lr, ch7::PLAYGROUND_BETA)),
                     _ => Box::new(Adam::new(lr)),
                 };
                 run(o.as_mut(), [start.0, start.1], steps, |t, _| grad::gradients(&x, &y, t[0], t[1]).into(), |t| {
