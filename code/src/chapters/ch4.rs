@@ -10,7 +10,7 @@ use crate::curvature::Curvature;
 use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
 use crate::loss::mse;
-use crate::optim::{Reach, Trace, gradient_descent, iterations_to_reach};
+use crate::gd::{Reach, Trace, gradient_descent, iterations_to_reach};
 use crate::plot::{self, DrawResult, palette};
 use crate::report::{Report, fmt_sci, fmt_sig};
 use crate::stats;
