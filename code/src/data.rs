@@ -138,19 +138,25 @@ pub fn paris_rents(seed: u64) -> Dataset {
 // ANCHOR_END: generate
 
 // ANCHOR: reader_question
-/// The setting of the reader's question: x = 0, 1, …, 99 (100 evenly spaced points),
-/// y = READER_A·x + READER_B + Gaussian noise with σ = 1. The slope and intercept are
-/// fixed (not drawn), so the text can state them; only the noise depends on `seed`.
-pub const READER_A: f64 = 0.7;
-pub const READER_B: f64 = 0.3;
+/// The setting of the reader's question, as their script builds it:
+/// x = linspace(0, 100, 100) (100 evenly spaced points, spacing 100/99), a slope `a` and an
+/// intercept `b` drawn uniformly in [0, 1), then y = a·x + b + Gaussian noise with σ = 1.
+/// The script draws `a`, `b`, then the noise from NumPy's global generator; here the same
+/// three draws, in the same order, come from ChaCha8 seeded with `seed`.
 pub const READER_N: usize = 100;
+pub const READER_X_MAX: f64 = 100.0;
 
 pub fn reader_question(seed: u64) -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let x: Vec<f64> = (0..READER_N).map(|i| i as f64).collect();
+    let a: f64 = rng.random_range(0.0..1.0);
+    let b: f64 = rng.random_range(0.0..1.0);
+    // linspace's own formula, start + i·step with step = (stop − start)/(num − 1), so the
+    // last point is exactly 100.
+    let step = READER_X_MAX / (READER_N - 1) as f64;
+    let x: Vec<f64> = (0..READER_N).map(|i| i as f64 * step).collect();
     let noise = Normal::new(0.0, 1.0).expect("σ is positive and finite");
-    let y = x.iter().map(|&v| READER_A * v + READER_B + noise.sample(&mut rng)).collect();
-    Dataset { x, y, truth: Some((READER_A, READER_B)) }
+    let y = x.iter().map(|&v| a * v + b + noise.sample(&mut rng)).collect();
+    Dataset { x, y, truth: Some((a, b)) }
 }
 // ANCHOR_END: reader_question
 
@@ -201,13 +207,19 @@ mod tests {
         assert_eq!(d, reader_question(BOOK_SEED));
         assert_ne!(d.y, reader_question(BOOK_SEED + 1).y);
         assert_eq!(d.len(), 100);
-        assert!(d.x.iter().enumerate().all(|(i, &x)| x == i as f64));
+        // linspace(0, 100, 100): spacing 100/99, first and last points exact.
+        assert_eq!((d.x[0], d.x[99]), (0.0, 100.0));
+        assert!(d.x.windows(2).all(|p| (p[1] - p[0] - 100.0 / 99.0).abs() < 1e-12));
+        let (a, b) = d.truth.unwrap();
+        assert!((0.0..1.0).contains(&a) && (0.0..1.0).contains(&b), "{a}, {b}");
+        assert_ne!(d.truth, reader_question(BOOK_SEED + 1).truth);
         // Noise N(0, 1), 100 draws: the residual spread is within ±30 % of 1 (about
-        // 4 standard errors of a sample σ), and the least-squares slope within 0.02 of 0.7.
-        let r: Vec<f64> = d.x.iter().zip(&d.y).map(|(x, y)| y - (READER_A * x + READER_B)).collect();
+        // 4 standard errors of a sample σ), and the least-squares slope within 0.02 of a
+        // (its standard error is σ/(sₓ√n) ≈ 0.0035).
+        let r: Vec<f64> = d.x.iter().zip(&d.y).map(|(x, y)| y - (a * x + b)).collect();
         assert!((0.7..1.3).contains(&crate::stats::std_dev(&r)));
         let (w, _) = crate::stats::least_squares(&d.x, &d.y);
-        assert!((w - READER_A).abs() < 0.02, "{w}");
+        assert!((w - a).abs() < 0.02, "{w} vs {a}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ const BINARIES: &[&str] = &[
     env!("CARGO_BIN_EXE_chapter4"),
     env!("CARGO_BIN_EXE_chapter5"),
     env!("CARGO_BIN_EXE_chapter6"),
+    env!("CARGO_BIN_EXE_chapter7"),
     env!("CARGO_BIN_EXE_chapter8"),
     env!("CARGO_BIN_EXE_chapter9"),
     env!("CARGO_BIN_EXE_chapter10"),
