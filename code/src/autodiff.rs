@@ -176,7 +176,9 @@ impl Tape {
         self.adjoints.iter_mut().for_each(Vec::clear);
     }
 
-    /// The adjoint ∂root/∂v left by the last `backward`, if any flowed into v.
+    /// The adjoint ∂root/∂v left by the last `backward`, if any flowed into v. A column
+    /// whose elements all have the same adjoint (the input of a sum or a mean) holds it
+    /// once; the prediction of a Linear layer fused with its loss has none (`backward`).
     pub fn adjoint(&self, v: Var) -> Option<&[f64]> {
         self.adjoints.get(v.0).filter(|a| !a.is_empty()).map(|a| a.as_slice())
     }
@@ -296,9 +298,15 @@ impl Tape {
             if adj[i].is_empty() || !self.nodes[i].requires_grad {
                 continue;
             }
-            let g = std::mem::take(&mut adj[i]);
+            let mut g = std::mem::take(&mut adj[i]);
             let value = |v: Var| &self.nodes[v.0].value;
-            let n = g.len();
+            let n = self.nodes[i].value.len();
+            if g.len() < n && !matches!(self.nodes[i].op, Op::Powi(..)) {
+                // One number standing for a column (see `send`): written out, except for
+                // a power (the squares of a mean squared error), which reads it as it is.
+                let s = g[0];
+                g.resize(n, s);
+            }
             match self.nodes[i].op {
                 Op::Leaf => {}
                 Op::Add(a, b) => {
@@ -325,12 +333,13 @@ impl Tape {
                 Op::Neg(a) => self.send(&mut adj, a, n, |k| -g[k]),
                 Op::Powi(a, p) => {
                     let va = value(a);
-                    self.send(&mut adj, a, n, |k| g[k] * p as f64 * pow(va[k], p - 1));
+                    self.send(&mut adj, a, n, |k| at(&g, k) * p as f64 * pow(va[k], p - 1));
                 }
-                Op::Sum(a) => self.send(&mut adj, a, value(a).len(), |_| g[0]),
+                // Every element gets the same adjoint: send it once, not n times.
+                Op::Sum(a) => self.send(&mut adj, a, 1, |_| g[0]),
                 Op::Mean(a) => {
                     let m = value(a).len();
-                    self.send(&mut adj, a, m, |_| g[0] / m as f64);
+                    self.send(&mut adj, a, 1, |_| g[0] / m as f64);
                 }
                 Op::Affine { w, b, x } => {
                     let (wv, xv) = (value(w)[0], value(x));
@@ -342,12 +351,24 @@ impl Tape {
                 }
                 Op::SquaredError { pred, target, reduction } => {
                     let (p, t) = (value(pred), value(target));
+                    let m = p.len();
                     let c = match reduction {
-                        Reduction::Mean => 2.0 / p.len() as f64,
+                        Reduction::Mean => 2.0 / m as f64,
                         Reduction::Sum => 2.0,
                     } * g[0];
-                    self.send(&mut adj, pred, p.len(), |k| c * (p[k] - t[k]));
-                    self.send(&mut adj, target, p.len(), |k| -c * (p[k] - t[k]));
+                    match self.nodes[pred.0].op {
+                        // A Linear layer's output read by nothing but this loss (it was
+                        // built just before it, and the loss is the root): no adjoint
+                        // column for the prediction, one pass straight to w and b.
+                        Op::Affine { w, b, x } if pred.0 + 1 == i && i == root.0 && !self.nodes[x.0].requires_grad => {
+                            let xv = value(x);
+                            let (gw, gb) = sum2_by(m, |k| (c * (p[k] - t[k]) * xv[k], c * (p[k] - t[k])));
+                            self.send(&mut adj, w, 1, |_| gw);
+                            self.send(&mut adj, b, 1, |_| gb);
+                        }
+                        _ => self.send(&mut adj, pred, m, |k| c * (p[k] - t[k])),
+                    }
+                    self.send(&mut adj, target, m, |k| -c * (p[k] - t[k]));
                 }
             }
             adj[i] = g;
@@ -360,19 +381,34 @@ impl Tape {
         self.adjoints = adj;
     }
 
-    /// Adds the contribution `part(k)`, k < n, to the adjoint of `v`, in place; a scalar
-    /// that was broadcast over n elements receives their sum.
+    /// Adds `part(k)`, k < n, to the adjoint of `v`, in place. A scalar that was broadcast
+    /// over n elements receives their sum; with n = 1, a column receives the same adjoint
+    /// for every element, held as one number (a sum's or a mean's input: a column of n
+    /// equal numbers would cost a pass over memory to write and one more to read).
     fn send(&self, adj: &mut [Vec<f64>], v: Var, n: usize, part: impl Fn(usize) -> f64) {
         let node = &self.nodes[v.0];
         if !node.requires_grad {
             return;
         }
-        let slot = &mut adj[v.0];
-        match (slot.is_empty(), node.value.len() == n) {
-            (true, true) => slot.extend((0..n).map(part)),
-            (true, false) => slot.push(sum_by(n, part)),
-            (false, true) => slot.iter_mut().enumerate().for_each(|(k, s)| *s += part(k)),
-            (false, false) => slot[0] += sum_by(n, part),
+        let (len, slot) = (node.value.len(), &mut adj[v.0]);
+        if n == len || n == 1 {
+            match (slot.len(), n) {
+                (0, _) => slot.extend((0..n).map(part)),
+                (_, 1) => slot.iter_mut().for_each(|s| *s += part(0)),
+                (1, _) => {
+                    // One number standing for a column meets a column: write it out.
+                    let s = slot[0];
+                    slot.resize(len, s);
+                    slot.iter_mut().enumerate().for_each(|(k, s)| *s += part(k));
+                }
+                _ => slot.iter_mut().enumerate().for_each(|(k, s)| *s += part(k)),
+            }
+        } else {
+            let total = sum_by(n, part);
+            match slot.first_mut() {
+                Some(s) => *s += total,
+                None => slot.push(total),
+            }
         }
     }
     // ANCHOR_END: backward
