@@ -89,14 +89,6 @@ impl Tape {
         Var(self.nodes.len() - 1)
     }
 
-    /// An empty vector for the next node's value: the one the node at this place left
-    /// when it was rewound, if any, with its capacity (and its memory pages) intact.
-    fn buffer(&mut self) -> Vec<f64> {
-        let mut b = self.spare.get_mut(self.nodes.len()).map(std::mem::take).unwrap_or_default();
-        b.clear();
-        b
-    }
-
     fn scalar(&mut self, value: f64) -> Vec<f64> {
         let mut b = self.buffer();
         b.push(value);
@@ -161,6 +153,7 @@ impl Tape {
         self.nodes.is_empty()
     }
 
+    // ANCHOR: reuse
     /// Drops every node after the first `mark`: the graph of one iteration goes, the
     /// parameters and data created before it stay (with their gradients). The dropped
     /// nodes' vectors stay too, for the nodes the next iteration builds in their place.
@@ -173,8 +166,18 @@ impl Tape {
             }
             self.spare[i] = node.value;
         }
+        // The adjoints described the dropped graph: emptied, their vectors stay.
         self.adjoints.iter_mut().for_each(Vec::clear);
     }
+
+    /// An empty vector for the next node's value: the one the node at this place left
+    /// when it was rewound, if any, with its capacity (and its memory pages) intact.
+    fn buffer(&mut self) -> Vec<f64> {
+        let mut b = self.spare.get_mut(self.nodes.len()).map(std::mem::take).unwrap_or_default();
+        b.clear();
+        b
+    }
+    // ANCHOR_END: reuse
 
     /// The adjoint ∂root/∂v left by the last `backward`, if any flowed into v. A column
     /// whose elements all have the same adjoint (the input of a sum or a mean) holds it
@@ -639,5 +642,39 @@ mod tests {
         t.backward(s);
         assert!(t.adjoint(x).is_none());
         assert_eq!(t.grad(w), 3.0);
+    }
+
+    #[test]
+    fn a_mean_hands_its_input_one_number() {
+        let mut t = Tape::new();
+        let w = t.param(2.0);
+        let x = t.constant(&[1.0, 2.0, 3.0, 4.0]);
+        let wx = t.mul(w, x);
+        let sq = t.square(wx);
+        let loss = t.mean(sq);
+        t.backward(loss);
+        // ∂mean/∂sqₖ = 1/4 for every k, held once; ∂/∂w = mean(2·w·xₖ²) = 4·30/4 = 30.
+        assert_eq!(t.adjoint(sq), Some(&[0.25][..]));
+        assert_eq!(t.adjoint(wx), Some(&[1.0, 2.0, 3.0, 4.0][..]));
+        assert_eq!(t.grad(w), 30.0);
+    }
+
+    #[test]
+    fn a_linear_layer_fused_with_its_loss_stores_no_prediction_adjoint() {
+        let mut t = Tape::new();
+        let (w, b) = (t.param(0.5), t.param(1.0));
+        let (x, y) = (t.constant(&[1.0, 2.0]), t.constant(&[2.0, 2.0]));
+        let pred = t.affine(w, b, x);
+        let loss = t.squared_error(pred, y, Reduction::Mean);
+        t.backward(loss);
+        // Residuals pₖ − yₖ = (−0.5, 0): ∂L/∂w = (2/2)·(−0.5·1) = −0.5, ∂L/∂b = −0.5.
+        assert_eq!((t.grad(w), t.grad(b)), (-0.5, -0.5));
+        assert!(t.adjoint(pred).is_none());
+        // Not the root: the general path, which keeps the prediction's adjoint.
+        t.zero_grad();
+        let twice = t.add(loss, loss);
+        t.backward(twice);
+        assert_eq!((t.grad(w), t.grad(b)), (-1.0, -1.0));
+        assert_eq!(t.adjoint(pred), Some(&[-1.0, 0.0][..]));
     }
 }
