@@ -24,6 +24,7 @@ pub mod regression;
 pub mod report;
 pub mod standardize;
 pub mod stats;
+pub mod table;
 
 pub use error::{Error, Result};
 /// Re-exported so that examples and readers use the same version as the library.
