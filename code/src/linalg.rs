@@ -132,7 +132,14 @@ pub const RANK_TOLERANCE: f64 = 1e-13;
 /// a rank-deficient X has infinitely many solutions, and any one we printed would be
 /// an arbitrary pick, not "the" answer.
 pub fn check_full_rank(x: &DMatrix<f64>) -> Result<()> {
+    let names: Vec<String> = (1..=x.ncols()).map(|j| format!("column {j}")).collect();
+    check_full_rank_named(x, &names)
+}
+
+/// [`check_full_rank`] with the columns' names (as `fit` knows them) in the messages.
+pub fn check_full_rank_named(x: &DMatrix<f64>, names: &[String]) -> Result<()> {
     let (n, p) = x.shape();
+    let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("column {}", j + 1));
     if p == 0 {
         return Err(Error::Data("the model has no coefficients".into()));
     }
@@ -140,12 +147,12 @@ pub fn check_full_rank(x: &DMatrix<f64>) -> Result<()> {
         return Err(Error::Data(format!("need at least {p} rows to fit {p} coefficients, got {n}")));
     }
     if let Some(i) = x.iter().position(|v| !v.is_finite()) {
-        return Err(Error::Data(format!("row {} holds a value that is not finite", i % n + 1)));
+        return Err(Error::Data(format!("row {} of {} holds a value that is not finite", i % n + 1, name(i / n))));
     }
     let col = |j: usize| x.column(j);
     for j in 0..p {
         if col(j).iter().all(|&v| v == 0.0) {
-            return Err(Error::RankDeficient(format!("column {} is all zeros", j + 1)));
+            return Err(Error::RankDeficient(format!("{} is all zeros", name(j))));
         }
     }
     for j in 0..p {
@@ -155,18 +162,27 @@ pub fn check_full_rank(x: &DMatrix<f64>) -> Result<()> {
             let c = col(k)[i] / col(j)[i];
             if col(j).iter().zip(col(k).iter()).all(|(a, b)| (c * a - b).abs() <= 1e-14 * b.abs().max(1e-300)) {
                 let what = if col(j).iter().all(|&v| v == col(j)[0]) {
-                    format!("columns {} and {} are both constant (a constant x duplicates the intercept)", j + 1, k + 1)
+                    format!("{} and {} are both constant (a constant x duplicates the intercept)", name(j), name(k))
                 } else {
-                    format!("column {} is a multiple of column {}", k + 1, j + 1)
+                    format!("{} is a multiple of {}", name(k), name(j))
                 };
                 return Err(Error::RankDeficient(what));
             }
         }
     }
-    let s = equilibrate(x).0.svd(false, false).singular_values;
+    let svd = equilibrate(x).0.svd(false, true);
+    let s = &svd.singular_values;
     if s.min() <= RANK_TOLERANCE * s.max() {
+        // The right singular vector of σmin gives the combination Σ vⱼ·colⱼ ≈ 0: the
+        // columns with a sizeable weight in it are the ones that depend on each other.
+        let involved = svd.v_t.as_ref().map_or(String::new(), |v_t| {
+            let row = v_t.row(s.imin());
+            let big = row.amax();
+            let cols: Vec<String> = (0..p).filter(|&j| row[j].abs() > 0.1 * big).map(name).collect();
+            format!(" ({})", cols.join(", "))
+        });
         return Err(Error::RankDeficient(format!(
-            "the columns are linearly dependent (smallest/largest singular value = {:.1e})",
+            "the columns are linearly dependent{involved}: smallest/largest singular value = {:.1e}",
             s.min() / s.max()
         )));
     }

@@ -27,7 +27,8 @@ pub struct Regression {
     pub residual_sd: f64,
     pub n: usize,
     pub df_resid: usize,
-    pub method: Method,
+    /// The solver's name (`refined`, `qr`, …, or `gd`/`adam` from the `fit` binary).
+    pub method: String,
     pub refinement_steps: usize,
     /// κ(X) after the power-of-two column scaling: the conditioning the solver faced.
     pub condition_number: f64,
@@ -64,6 +65,26 @@ pub fn regress(
         )));
     }
     let s: Solution = linalg::solve(method, x, tail, y, y_tail)?;
+    tabulate(&s, method.name(), x, y, terms, intercept)
+}
+// ANCHOR_END: statistics
+
+/// The table for a solution already computed (by [`linalg::solve`], or θ from an
+/// iterative optimizer with (XᵀX)⁻¹ from the refined solver).
+pub fn tabulate(
+    s: &Solution,
+    method: &str,
+    x: &DMatrix<f64>,
+    y: &[f64],
+    terms: Vec<String>,
+    intercept: bool,
+) -> Result<Regression> {
+    let (n, p) = x.shape();
+    if n <= p {
+        return Err(Error::Data(format!(
+            "need more rows than coefficients for standard errors: {n} rows, {p} coefficients"
+        )));
+    }
     let df_resid = n - p;
     let rss_dd = sum_sq(&s.residual, s.extended);
     let rss = rss_dd.to_f64();
@@ -96,7 +117,7 @@ pub fn regress(
     let adj_r2 = r2.map(|r2| 1.0 - (1.0 - r2) * df_total / df_resid as f64);
     Ok(Regression {
         terms,
-        coefficients: s.theta,
+        coefficients: s.theta.clone(),
         std_errors,
         t,
         p: pv,
@@ -106,12 +127,11 @@ pub fn regress(
         residual_sd,
         n,
         df_resid,
-        method,
+        method: method.to_string(),
         refinement_steps: s.steps,
         condition_number: linalg::scaled_condition_number(x),
     })
 }
-// ANCHOR_END: statistics
 
 impl Regression {
     /// The table as `fit` prints it.
@@ -159,7 +179,7 @@ impl Regression {
             "residual_sd": self.residual_sd,
             "n": self.n,
             "df_resid": self.df_resid,
-            "method": self.method.name(),
+            "method": self.method,
             "refinement_steps": self.refinement_steps,
             "condition_number": self.condition_number,
         })
