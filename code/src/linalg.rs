@@ -209,7 +209,7 @@ pub fn fit(method: Method, x: &DMatrix<f64>, y: &[f64]) -> Result<Vec<f64>> {
         Method::Normal => normal_equations(&xs, &yv),
         Method::Qr => qr(&xs, &yv),
         Method::Svd => svd(&xs, &yv),
-        Method::Refined => Ok(DVector::from_vec(refine::solve(&xs, None, y, None)?.theta)),
+        Method::Refined => Ok(DVector::from_vec(refine::solve(&xs, None, y, None, false)?.theta)),
         Method::CovVar => unreachable!("handled above"),
     }?;
     Ok(theta.iter().zip(&scales).map(|(t, s)| t * s).collect())
@@ -263,12 +263,12 @@ pub fn solve(
         }
         t
     });
-    let r = refine::solve(&xs, ts.as_ref(), y, y_tail)?;
+    let r = refine::solve(&xs, ts.as_ref(), y, y_tail, true)?;
     Ok(Solution {
         method,
         theta: r.theta.iter().zip(&scales).map(|(t, s)| t * s).collect(),
         residual: r.residual,
-        xtx_inv: unscale(r.xtx_inv, &scales),
+        xtx_inv: unscale(r.xtx_inv.expect("asked for"), &scales),
         steps: r.steps,
         extended: true,
     })

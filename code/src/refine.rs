@@ -29,8 +29,8 @@ pub struct Refined {
     pub theta: Vec<f64>,
     /// r = y − Xθ as the refinement converged on it (not recomputed from the rounded θ).
     pub residual: Vec<f64>,
-    /// (XᵀX)⁻¹, refined column by column.
-    pub xtx_inv: DMatrix<f64>,
+    /// (XᵀX)⁻¹, refined column by column (`None` when not asked for).
+    pub xtx_inv: Option<DMatrix<f64>>,
     /// Correction steps applied to θ after the first QR solve.
     pub steps: usize,
 }
@@ -52,23 +52,22 @@ struct Rhs<'a> {
 impl Exact<'_> {
     /// b − c − Xθ, row by row, in double-double (rounded to f64 at the end).
     fn first_block(&self, b: Rhs, c: &[f64], theta: &[f64]) -> Vec<f64> {
-        let (n, p) = self.hi.shape();
-        (0..n)
-            .map(|i| {
-                let mut acc = Dd::new(b.hi[i]) + (-c[i]);
-                if let Some(t) = b.tail {
-                    acc = acc + t[i];
+        let mut acc: Vec<Dd> = b.hi.iter().zip(c).map(|(bi, ci)| Dd::new(*bi) + (-ci)).collect();
+        if let Some(t) = b.tail {
+            acc.iter_mut().zip(t).for_each(|(a, t)| *a = *a + *t);
+        }
+        // Column by column: X is stored column-major.
+        for (j, column) in self.hi.column_iter().enumerate() {
+            let tail = self.tail.map(|t| t.column(j));
+            for (i, a) in acc.iter_mut().enumerate() {
+                let (prod, err) = ddouble::two_prod(column[i], -theta[j]);
+                *a = *a + Dd { hi: prod, lo: err };
+                if let Some(t) = &tail {
+                    *a = *a + -(t[i] * theta[j]);
                 }
-                for j in 0..p {
-                    let (prod, err) = ddouble::two_prod(self.hi[(i, j)], -theta[j]);
-                    acc = acc + Dd { hi: prod, lo: err };
-                    if let Some(t) = self.tail {
-                        acc = acc + -(t[(i, j)] * theta[j]);
-                    }
-                }
-                acc.to_f64()
-            })
-            .collect()
+            }
+        }
+        acc.into_iter().map(Dd::to_f64).collect()
     }
 
     /// d − Xᵀr, column by column, in double-double.
@@ -150,7 +149,14 @@ fn refine(x: &Exact, factor: &Factor, b: Rhs, d: &[f64], r: &mut [f64], theta: &
 /// Least squares for the design `hi` (+ `tail`, the part of the exact design that f64
 /// could not hold), refined to working precision. The caller checks the rank first.
 /// `y_tail`, likewise, is what f64 could not hold of y.
-pub fn solve(hi: &DMatrix<f64>, tail: Option<&DMatrix<f64>>, y: &[f64], y_tail: Option<&[f64]>) -> Result<Refined> {
+/// With `covariance`, (XᵀX)⁻¹ too (p more refined solves: most of the cost).
+pub fn solve(
+    hi: &DMatrix<f64>,
+    tail: Option<&DMatrix<f64>>,
+    y: &[f64],
+    y_tail: Option<&[f64]>,
+    covariance: bool,
+) -> Result<Refined> {
     let (n, p) = hi.shape();
     let qr = hi.clone().qr();
     let factor = Factor { q: qr.q(), r: qr.r() };
@@ -166,6 +172,9 @@ pub fn solve(hi: &DMatrix<f64>, tail: Option<&DMatrix<f64>>, y: &[f64], y_tail: 
     r.copy_from_slice(&r0);
     let steps = refine(&x, &factor, Rhs { hi: y, tail: y_tail }, &vec![0.0; p], &mut r, &mut theta)?;
 
+    if !covariance {
+        return Ok(Refined { theta, residual: r, xtx_inv: None, steps });
+    }
     // (XᵀX)⁻¹ eⱼ solves [I X; Xᵀ 0][s; c] = [0; −eⱼ]: then s = −Xc and −XᵀXc = −eⱼ.
     let zeros = vec![0.0; n];
     let mut xtx_inv = DMatrix::zeros(p, p);
@@ -177,7 +186,7 @@ pub fn solve(hi: &DMatrix<f64>, tail: Option<&DMatrix<f64>>, y: &[f64], y_tail: 
         refine(&x, &factor, Rhs { hi: &zeros, tail: None }, &e, &mut s, &mut c)?;
         xtx_inv.set_column(j, &DVector::from_column_slice(&c));
     }
-    Ok(Refined { theta, residual: r, xtx_inv, steps })
+    Ok(Refined { theta, residual: r, xtx_inv: Some(xtx_inv), steps })
 }
 
 #[cfg(test)]
@@ -188,12 +197,13 @@ mod tests {
     fn an_exact_line_needs_no_refinement_and_has_zero_residual() {
         let x = DMatrix::from_row_slice(4, 2, &[1.0, 1.0, 1.0, 2.0, 1.0, 3.0, 1.0, 4.0]);
         let y = [2.0, 5.0, 8.0, 11.0]; // y = 3x − 1
-        let s = solve(&x, None, &y, None).unwrap();
+        let s = solve(&x, None, &y, None, true).unwrap();
+        let xtx_inv = s.xtx_inv.clone().unwrap();
         assert_eq!(s.theta, [-1.0, 3.0]);
         assert!(max_abs(&s.residual) == 0.0, "{:?}", s.residual);
         // XᵀX = [4 10; 10 30], det 20: inverse [1.5 −0.5; −0.5 0.2].
-        for (got, want) in s.xtx_inv.iter().zip([1.5, -0.5, -0.5, 0.2]) {
-            assert!((got - want).abs() < 1e-15, "{}", s.xtx_inv);
+        for (got, want) in xtx_inv.iter().zip([1.5, -0.5, -0.5, 0.2]) {
+            assert!((got - want).abs() < 1e-15, "{xtx_inv}");
         }
     }
 
@@ -202,7 +212,8 @@ mod tests {
         // x = 1..4, y = (2.1, 3.9, 6.2, 7.8): b = 0.15, w = 1.94, residuals
         // (0.01, −0.13, 0.23, −0.11) — by hand, Sxy = 9.7, Sxx = 5.
         let x = DMatrix::from_row_slice(4, 2, &[1.0, 1.0, 1.0, 2.0, 1.0, 3.0, 1.0, 4.0]);
-        let s = solve(&x, None, &[2.1, 3.9, 6.2, 7.8], None).unwrap();
+        let s = solve(&x, None, &[2.1, 3.9, 6.2, 7.8], None, false).unwrap();
+        assert!(s.xtx_inv.is_none());
         assert!((s.theta[0] - 0.15).abs() < 1e-15 && (s.theta[1] - 1.94).abs() < 1e-15, "{:?}", s.theta);
         for (got, want) in s.residual.iter().zip([0.01, -0.13, 0.23, -0.11]) {
             assert!((got - want).abs() < 1e-15, "{:?}", s.residual);
