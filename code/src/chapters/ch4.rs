@@ -155,7 +155,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let shrink = EPS * scale / (START.0 - ws).hypot(START.1 - bs);
     r.number("start_rel_error", (START.0 - ws).hypot(START.1 - bs) / scale, 3);
     r.number_sci("shrink", shrink, 3);
-    r.number_sci("eps", EPS, 1).integer("budget", BUDGET as i64);
+    r.number_sci("eps", EPS, 1).number("budget", BUDGET as f64, 8);
     let mut table = String::from(
         "| learning rate η | | contraction per step ρ(η) | predicted iterations | measured iterations |\n\
          |---|---:|---:|---:|---:|\n",
