@@ -85,6 +85,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         r.number(&format!("mse_{}", c.key), mse(&d.x, &d.y, c.w, c.b), 4);
     }
     let win = Window::around_optimum(d);
+    r.number("contour_width_ratio", contour::LEVEL_RATIO.sqrt(), 3);
     r.number("window_w_lo", win.w.0, 3).number("window_w_hi", win.w.1, 3);
     r.number("window_b_lo", win.b.0, 3).number("window_b_hi", win.b.1, 3);
 
@@ -222,8 +223,8 @@ fn widget_json(d: &Dataset, win: &Window, levels: Vec<f64>) -> String {
 
 // ANCHOR: contour_figure
 /// Contour lines of L around the optimum, with the minimum marked. Levels are
-/// L* + Δ with Δ growing tenfold every two lines, so each ellipse is √10 ≈ 3.2 times
-/// wider than the one inside it.
+/// L* + Δ with Δ growing tenfold every two lines; the axes of an ellipse grow like √Δ,
+/// so each ellipse is 10^¼ ≈ 1.78 times wider than the one inside it.
 fn contour_figure(d: &Dataset, grid: &Grid, (w_star, b_star): (f64, f64)) -> Result<String> {
     let floor = mse(&d.x, &d.y, w_star, b_star);
     let top = grid.max() - floor;

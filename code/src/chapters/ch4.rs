@@ -28,6 +28,10 @@ pub const BUDGET: usize = 10_000_000;
 /// The divergent run uses this multiple of the largest stable step 2/λmax.
 pub const OVER: f64 = 1.05;
 pub const DIVERGENT_ITERATIONS: usize = 1000;
+/// Square centimetres per square metre: the same surfaces in another unit.
+pub const CM2_PER_M2: f64 = 1e4;
+/// "Settled": within this fraction of the final w.
+pub const W_SETTLED: f64 = 0.01;
 
 /// Colours of the two parameters in every figure of the chapter.
 const W_COLOUR: RGBColor = palette::SKY;
@@ -89,6 +93,20 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let (g0, gf) = (trace.grad[0], *trace.grad.last().unwrap());
     r.number("grad_w_start", g0.0, 4).number("grad_b_start", g0.1, 4);
     r.number("grad_w_final", gf.0, 3).number("grad_b_final", gf.1, 3);
+    // Each derivative against its own start: a ratio without unit, unlike |∂L/∂w| vs |∂L/∂b|.
+    r.number("grad_w_final_frac", (gf.0 / g0.0).abs(), 3).number("grad_b_final_frac", (gf.1 / g0.1).abs(), 3);
+    r.number("grad_b_late_frac", (gf.1 / trace.grad[ITERATIONS / 2].1).abs(), 3);
+    // The same start, surfaces in cm² (x·10⁴, w/10⁴): ∂L/∂w is 10⁴ times larger, ∂L/∂b
+    // unchanged, and κ of the raw problem moves with the unit.
+    let x_cm2: Vec<f64> = d.x.iter().map(|v| v * CM2_PER_M2).collect();
+    let g0_cm2 = crate::grad::gradients(&x_cm2, &d.y, START.0 / CM2_PER_M2, START.1);
+    r.number("grad_w_start_cm2", g0_cm2.0, 4).number("grad_b_start_cm2", g0_cm2.1, 4);
+    r.number("grad_ratio_start", (g0.0 / g0.1).abs(), 3).number("grad_ratio_start_cm2", (g0_cm2.0 / g0_cm2.1).abs(), 3);
+    r.number_sci("kappa_cm2", Curvature::of(&x_cm2).condition_number(), 2);
+    // How soon w settles: the first step from which it stays within 1 % of where it ends
+    // (the valley floor, itself a little off w* while b is off b*).
+    let settle = (0..=ITERATIONS).find(|&k| trace.w[k..].iter().all(|w| (w / wf - 1.0).abs() < W_SETTLED)).unwrap_or(ITERATIONS);
+    r.integer("w_settled_at", settle as i64);
 
     // Per-sample gradients: how much of each sum cancels.
     for (key, (w, b)) in [("start", START), ("final", (wf, bf))] {
@@ -109,6 +127,18 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("vmin_w", c.v_min[0], 4).number("vmin_b", c.v_min[1], 6);
     r.number("vmax_w", c.v_max[0], 6).number("vmax_b", c.v_max[1], 4);
     r.number("kappa", c.condition_number(), 4);
+    r.number("hbb_over_lambda_min", h[1][1] / c.lambda_min, 3);
+    // Why b is slow, exactly: H_bb = 2 along the b axis; λmin is the curvature along the
+    // valley floor, just below the Schur complement H_bb − H_wb²/H_ww = 2·var(x)/mean(x²)
+    // (λmin = S·H_ww/λmax, and H_ww ≤ λmax ≤ H_ww + H_bb).
+    let schur = h[1][1] - h[0][1] * h[0][1] / h[0][0];
+    r.number("schur_b", schur, 4);
+    r.number("x_mean", stats::mean(&d.x), 4).number("mean_x2", h[0][0] / 2.0, 4).number("var_x", stats::variance(&d.x), 4);
+    // v_min's slope component per unit of intercept: x̄/(mean(x²) − λmin/2), from (H − λmin I)v = 0.
+    r.number("vmin_ratio", stats::mean(&d.x) / (h[0][0] / 2.0 - c.lambda_min / 2.0), 3);
+    r.number("half_kappa", c.condition_number() / 2.0, 4);
+    r.number("steps_per_e_best", -1.0 / c.contraction(c.best_fixed_lr()).ln(), 4);
+    r.number("steps_per_e_inv_lambda_max", -1.0 / c.contraction(1.0 / c.lambda_max).ln(), 4);
     r.number_sci("max_stable_lr", c.max_stable_lr(), 4);
     r.number_sci("inv_lambda_max", 1.0 / c.lambda_max, 4);
     r.number_sci("best_lr", c.best_fixed_lr(), 4);
@@ -128,7 +158,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let shrink = EPS * scale / (START.0 - ws).hypot(START.1 - bs);
     r.number("start_rel_error", (START.0 - ws).hypot(START.1 - bs) / scale, 3);
     r.number_sci("shrink", shrink, 3);
-    r.number_sci("eps", EPS, 1).integer("budget", BUDGET as i64);
+    r.number_sci("eps", EPS, 1).number("budget", BUDGET as f64, 8);
     let mut table = String::from(
         "| learning rate η | | contraction per step ρ(η) | predicted iterations | measured iterations |\n\
          |---|---:|---:|---:|---:|\n",
@@ -161,6 +191,16 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             Reach::Diverged(k) => ("diverged", k),
         };
         r.text(&format!("measured_{key}_status"), status).integer(&format!("measured_{key}"), count as i64);
+        // The bound charges all of ‖e₀‖ to the slowest direction; only the part along v_min
+        // survives, which saves ln(‖e₀‖/|e₀·v_min|)/(−ln ρ) steps when the steep part dies first.
+        // (At the best fixed step both directions contract by ρ: nothing is saved.)
+        if let (Some(p), Reach::Reached(k)) = (predicted, measured) {
+            r.integer(&format!("gap_{key}"), p as i64 - k as i64);
+            if (1.0 - lr * c.lambda_max).abs() < 1.0 - lr * c.lambda_min {
+                let saved = ((START.0 - ws).hypot(START.1 - bs) / e_min0.abs()).ln() / -c.contraction(lr).ln();
+                r.number(&format!("transient_{key}"), saved, 4);
+            }
+        }
     }
     r.file("iterations.md", table);
 
@@ -357,18 +397,21 @@ fn trajectory_figure(d: &Dataset, t: &Trace, (ws, bs): (f64, f64)) -> Result<Str
     })
 }
 
+/// Each |derivative| divided by its value at t = 0: the two have different units
+/// (€·m² and €), so only their own ratios compare across parameters and units of x.
 fn gradients_figure(t: &Trace) -> Result<String> {
-    let gw: Vec<f64> = t.grad.iter().map(|g| g.0.abs()).collect();
-    let gb: Vec<f64> = t.grad.iter().map(|g| g.1.abs()).collect();
+    let (g0w, g0b) = (t.grad[0].0.abs(), t.grad[0].1.abs());
+    let gw: Vec<f64> = t.grad.iter().map(|g| g.0.abs() / g0w).collect();
+    let gb: Vec<f64> = t.grad.iter().map(|g| g.1.abs() / g0b).collect();
     plot::render(plot::SIZE, |area| -> DrawResult {
         let mut chart = ChartBuilder::on(area)
-            .caption("|∂L/∂w| collapses; |∂L/∂b| stalls, and ends the larger", plot::caption_style())
+            .caption("|∂L/∂w| collapses; |∂L/∂b| stops shrinking", plot::caption_style())
             .margin(15)
             .x_label_area_size(50)
             .y_label_area_size(85)
             .build_cartesian_2d(0.0..t.grad.len() as f64 - 1.0, log_range(gw.iter().chain(&gb).copied()).log_scale())?;
-        plot::style_mesh_scaled(&mut chart, "iteration t", "|partial derivative| (log scale)", (false, true))?;
-        for (v, colour, label) in [(&gw, W_COLOUR, "|∂L/∂w| (€²/(€/m²))"), (&gb, B_COLOUR, "|∂L/∂b| (€²/€)")] {
+        plot::style_mesh_scaled(&mut chart, "iteration t", "|derivative| / its value at t = 0 (log scale)", (false, true))?;
+        for (v, colour, label) in [(&gw, W_COLOUR, "|∂L/∂w(t)| / |∂L/∂w(0)|"), (&gb, B_COLOUR, "|∂L/∂b(t)| / |∂L/∂b(0)|")] {
             chart
                 .draw_series(LineSeries::new(
                     v.iter().enumerate().filter(|(_, g)| **g > 0.0).map(|(k, &g)| (k as f64, g)),
