@@ -9,6 +9,7 @@ pub mod cli;
 pub mod contour;
 pub mod curvature;
 pub mod data;
+pub mod diagnose;
 pub mod error;
 pub mod grad;
 pub mod linalg;
