@@ -273,7 +273,7 @@ type Row<'a> = (&'a Setting, f64, Option<usize>, Option<f64>, Option<f64>);
 
 fn iterations_table(rows: &[Row]) -> String {
     let mut t = String::from(
-        "| data | κ | step η | contraction ρ per step | start error e₀ | predicted ⌈ln ε / ln ρ⌉ | predicted from e₀: ⌈ln(ε/e₀) / ln ρ⌉ | measured |\n\
+        "| data | κ | step η | ρ per step | start error e₀ | predicted ⌈ln ε/ln ρ⌉ | from e₀: ⌈ln(ε/e₀)/ln ρ⌉ | measured |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let count = |p: Option<f64>| p.map_or("diverges".to_string(), |p| fmt_sig(p, digits(p)));
