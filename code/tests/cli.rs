@@ -10,6 +10,7 @@ const BINARIES: &[&str] = &[
     env!("CARGO_BIN_EXE_chapter4"),
     env!("CARGO_BIN_EXE_chapter5"),
     env!("CARGO_BIN_EXE_chapter6"),
+    env!("CARGO_BIN_EXE_chapter7"),
     env!("CARGO_BIN_EXE_chapter8"),
     env!("CARGO_BIN_EXE_chapter9"),
     env!("CARGO_BIN_EXE_chapter10"),
@@ -73,8 +74,8 @@ fn bad_data_is_a_clean_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let cases: &[(&str, &str)] = &[
-        ("x,y\n1,2\n3,abc\n", "line 3: y = `abc` is not a number"),
-        ("surface,rent\n1,2\n3,4\n", "expected the header `x,y`"),
+        ("x,y\n1,2\n3,abc\n", "line 3: column `y` = `abc` is not a number"),
+        ("name,city\na,b\nc,d\n", "need two numeric columns"),
         ("x,y\n1,2\n", "need at least 2 points"),
         ("x,y\n1,NaN\n2,3\n", "not a finite number"),
     ];

@@ -10,7 +10,7 @@ use crate::curvature::Curvature;
 use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
 use crate::loss::mse;
-use crate::optim::{Reach, Trace, gradient_descent, iterations_to_reach};
+use crate::gd::{Reach, Trace, gradient_descent, iterations_to_reach};
 use crate::plot::{self, DrawResult, palette};
 use crate::report::{Report, fmt_sci, fmt_sig};
 use crate::stats;
@@ -174,6 +174,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let (rws, rbs) = stats::least_squares(&rd.x, &rd.y);
     let rt = gradient_descent(&rd.x, &rd.y, READER_START, LR, READER_EPOCHS);
     let (rwf, rbf) = rt.last();
+    let (ra, rb) = rd.truth.expect("the reader's data are synthetic: their line is known");
+    r.number("reader_true_a", ra, 4).number("reader_true_b", rb, 4);
     r.number("reader_w_star", rws, 4).number("reader_b_star", rbs, 3);
     r.number("reader_w_final", rwf, 4).number("reader_b_final", rbf, 3);
     r.number("reader_w_frac", rwf / rws, 4).number("reader_b_frac", rbf / rbs, 3);

@@ -10,7 +10,7 @@ use crate::curvature::{Curvature, Sym2};
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::loss::mse;
-use crate::optim::{Reach, gradient_descent, iterations_to_reach};
+use crate::gd::{Reach, gradient_descent, iterations_to_reach};
 use crate::plot::{self, DrawResult, palette};
 use crate::report::{Report, fmt_sci, fmt_sig};
 use crate::standardize::{Divisor, Scaling};
@@ -321,8 +321,8 @@ fn contours_figure(
     scaling: &Scaling,
     star: (f64, f64),
     tilde_star: (f64, f64),
-    raw_run: &crate::optim::Trace,
-    std_run: &crate::optim::Trace,
+    raw_run: &crate::gd::Trace,
+    std_run: &crate::gd::Trace,
 ) -> Result<String> {
     let raw_grid = super::ch2::loss_grid(d, &super::ch2::Window::around_optimum(d), 81);
     let (xt, yt) = scaling.apply(&d.x, &d.y);

@@ -9,7 +9,7 @@ use crate::data::Dataset;
 use crate::error::Result;
 use crate::grad::{finite_differences, gradients};
 use crate::loss::mse;
-use crate::optim::gradient_descent;
+use crate::gd::gradient_descent;
 use crate::plot::{self, DrawResult, palette};
 use crate::report::{Report, fmt_sig};
 use crate::standardize::Scaling;

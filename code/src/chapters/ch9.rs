@@ -36,15 +36,16 @@ pub struct ReaderProblem {
 }
 
 // ANCHOR: reader_data
-/// The reader's data, the same as chapter 4's (`data::reader_question`: x = 0, 1, …, 99,
-/// y = 0.7·x + 0.3 + N(0, 1)), and the layer's starting weight and bias drawn uniformly
+/// The reader's data, the same as chapter 4's (`data::reader_question`: x = linspace(0, 100, 100),
+/// y = a·x + b + N(0, 1) with a and b drawn in [0, 1)), and the layer's starting weight and bias drawn uniformly
 /// in [−1, 1) as `nn.Linear(1, 1)` does (from a generator of its own, so the data stay
 /// those of chapter 4).
 pub fn reader_problem(seed: u64) -> ReaderProblem {
     let d = data::reader_question(seed);
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(1));
     let init = (rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0));
-    ReaderProblem { x: d.x, y: d.y, truth: (data::READER_A, data::READER_B), init }
+    let truth = d.truth.expect("the reader's data are synthetic: their line is known");
+    ReaderProblem { x: d.x, y: d.y, truth, init }
 }
 // ANCHOR_END: reader_data
 
@@ -153,10 +154,10 @@ mod tests {
         assert!((v("nb_b_raw") - v("b_star")).abs() < 1e-9);
         // Along the slow eigenvector the error shrinks by (1 − η·λmin)^100 ≈ 0.9995: the
         // bias covers only the part of its way that lies along the fast direction, which
-        // depends on the start (about 21 % from this one): far from its optimum, while
-        // the weight is within 0.1 % of its own.
+        // depends on the start (a few % from this one): far from its optimum, while the
+        // weight sits on the valley floor for the stuck bias, within 2 % of w*.
         assert!(v("reader_b_moved_pct").abs() < 25.0, "{}", v("reader_b_moved_pct"));
-        assert!((v("reader_w") / v("reader_w_star") - 1.0).abs() < 1e-3);
+        assert!((v("reader_w") / v("reader_w_star") - 1.0).abs() < 0.02);
         assert!(v("fix_b_gap") < 1e-6);
         // Adam on raw data: after 100 epochs the bias is further from its optimum than it
         // started; after 1000 it is closer, but still far from the standardized fix.
