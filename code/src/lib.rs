@@ -13,6 +13,7 @@ pub mod error;
 pub mod grad;
 pub mod linalg;
 pub mod loss;
+pub mod modes;
 pub mod nist;
 pub mod nn;
 pub mod optim;
