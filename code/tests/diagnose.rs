@@ -132,7 +132,7 @@ fn bad_input_is_one_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let args = |data: &str| vec!["--data".to_string(), data.to_string(), "--lr".into(), "1e-5".into(), "--epochs".into(), "10".into()];
     for (text, expected) in [
-        ("x,y\n1,2\n3,abc\n", "line 3: y = `abc` is not a number"),
+        ("x,y\n1,2\n3,abc\n", "line 3: column `y` = `abc` is not a number"),
         ("surface,rent\n1,2\n3,4\n", "expected the header `x,y`"),
         ("x,y\n1,2\n", "need at least 2 points"),
         ("x,y\n3,1\n3,2\n3,5\n", "every x equals 3: the slope and the intercept cannot be told apart"),
