@@ -173,3 +173,10 @@ fn reader_setting_fails_the_same_way() {
 fn minimum_loss_is_not_zero() {
     assert!(v("mse_star") > 0.0 && v("reader_mse_star") > 0.0);
 }
+
+/// Introduction: "the slope settles near the right value within a few dozen steps" (the
+/// chapter 4 run it summarises) — settled within 1 % of its end, which is within 5 % of w*.
+#[test]
+fn introduction_slope_settles_within_a_few_dozen_steps() {
+    assert!(v("w_settled_at") <= 60.0 && (v("w_final_frac") - 1.0).abs() < 0.05);
+}
