@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::ch8::Standardized;
 use crate::autodiff::Reduction;
 use crate::data::{self, BOOK_SEED, Dataset};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::nn::{Adam, MSELoss, fit, train};
 use crate::report::{Report, fmt_sig};
 use crate::standardize::{Divisor, Scaling};
@@ -59,6 +59,22 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // The notebook's run.
     let sum_loss = MSELoss { reduction: Reduction::Sum };
     let h = fit(&s.x, &s.y, NB_START, sum_loss, NB_LR, NB_ITERATIONS);
+    // A summed loss multiplies the step by n: on many rows the notebook's η is past the
+    // stable limit, which the reader should hear as such, not as a NaN.
+    if let Some(k) = h.loss.iter().position(|l| crate::gd::has_diverged(*l, h.loss[0])) {
+        let c = crate::curvature::Curvature::of(&s.x);
+        return Err(Error::Diverged {
+            iteration: k,
+            lr: NB_LR,
+            what: format!(
+                "with the notebook's summed loss the effective step is n·η = {:.3e}, above 2/λmax = {:.3e} \
+                 of the standardized data; this setting is stable only for fewer than {} rows",
+                NB_LR * n as f64,
+                c.max_stable_lr(),
+                (c.max_stable_lr() / NB_LR).ceil()
+            ),
+        });
+    }
     let (w_opt, b_opt) = stats::least_squares(&s.x, &s.y);
     let dist = |k: usize| (h.weight[k] - w_opt).hypot(h.bias[k] - b_opt);
     r.number("effective_lr", NB_LR * n as f64, 3);
