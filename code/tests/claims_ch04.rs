@@ -180,3 +180,11 @@ fn minimum_loss_is_not_zero() {
 fn introduction_slope_settles_within_a_few_dozen_steps() {
     assert!(v("w_settled_at") <= 60.0 && (v("w_final_frac") - 1.0).abs() < 0.05);
 }
+
+/// "That is about x̄/(s² + x̄²), never more than 1/(2s) = … whatever x̄: small because the
+/// surfaces, in m², spread over s = … m²".
+#[test]
+fn flat_direction_tilt_is_bounded_by_the_spread() {
+    assert!(v("vmin_ratio") <= v("vmin_ratio_bound") && v("vmin_ratio_bound") < 0.05);
+    assert!(v("x_sd") > 10.0);
+}
