@@ -2,6 +2,8 @@
 
 use plotters::prelude::*;
 
+pub mod answer;
+
 pub const ABOUT: &str =
     "Chapter 4: gradient descent on raw data, the intercept that won't move, and the curvature that explains it.";
 
@@ -171,6 +173,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         ("best", "best fixed, 2/(λmin + λmax)", c.best_fixed_lr()),
         ("over", "1.05 × 2/λmax", OVER * c.max_stable_lr()),
     ];
+    let mut measured_notebook = f64::INFINITY;
     for (key, label, lr) in rows {
         let predicted = c.predicted_iterations(lr, shrink);
         let measured = iterations_to_reach(&d.x, &d.y, START, lr, EPS, BUDGET);
@@ -192,6 +195,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             Reach::NotReached { budget, .. } => ("not within budget", budget),
             Reach::Diverged(k) => ("diverged", k),
         };
+        if key == "notebook" {
+            measured_notebook = count as f64;
+        }
         r.text(&format!("measured_{key}_status"), status).integer(&format!("measured_{key}"), count as i64);
         // The bound charges all of ‖e₀‖ to the slowest direction; only the part along v_min
         // survives, which saves ln(‖e₀‖/|e₀·v_min|)/(−ln ρ) steps when the steep part dies first.
@@ -205,6 +211,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         }
     }
     r.file("iterations.md", table);
+    answer::numbers(&mut r, d, &c, &trace, shrink, measured_notebook);
 
     // A run just above the stable limit: detected and stopped, never plotted.
     let over = gradient_descent(&d.x, &d.y, START, OVER * c.max_stable_lr(), DIVERGENT_ITERATIONS);
@@ -236,13 +243,14 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("ch4-loss.svg", loss_figure(d, &trace, mse(&d.x, &d.y, ws, bs))?);
     r.file("ch4-trajectory.svg", trajectory_figure(d, &trace, (ws, bs))?);
     r.file("ch4-gradients.svg", gradients_figure(&trace)?);
+    r.file("ch4-eigen-axes.svg", answer::eigen_axes_figure()?);
     r.file(
         "ch4-fractions.svg",
-        fractions_figure(&trace, (ws, bs), "Paris rents, η = 1e-5: w is learnt in a few steps, b is not", "iteration t")?,
+        fractions_figure(&trace, (ws, bs), &format!("Paris rents, η = {}: w is learnt in a few steps, b is not", fmt_sci(LR, 1)), "iteration t")?,
     );
     r.file(
         "ch4-reader.svg",
-        fractions_figure(&rt, (rws, rbs), "The reader's data, η = 1e-5: the same failure", "epoch t")?,
+        fractions_figure(&rt, (rws, rbs), &format!("The reader's data, η = {}: the same failure", fmt_sci(LR, 1)), "epoch t")?,
     );
 
     let summary = format!(
@@ -351,7 +359,7 @@ fn loss_figure(_d: &Dataset, t: &Trace, floor: f64) -> Result<String> {
                 excess.iter().enumerate().map(|(k, &e)| (k as f64, e)),
                 GD_COLOUR.stroke_width(3),
             ))?
-            .label("gradient descent, η = 1e-5")
+            .label(format!("gradient descent, η = {}", fmt_sci(LR, 1)))
             .legend(plot::line_glyph(GD_COLOUR, 3));
         plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
@@ -386,13 +394,19 @@ fn trajectory_figure(d: &Dataset, t: &Trace, (ws, bs): (f64, f64)) -> Result<Str
         }
         chart
             .draw_series(LineSeries::new(t.w.iter().zip(&t.b).map(|(&w, &b)| (w, b)), GD_COLOUR.stroke_width(2)))?
-            .label(format!("gradient descent, {} steps of η = 1e-5", t.w.len() - 1))
+            .label(format!("gradient descent, {} steps of η = {}", t.w.len() - 1, fmt_sci(LR, 1)))
             .legend(plot::line_glyph(GD_COLOUR, 2));
         chart.draw_series(t.w.iter().zip(&t.b).map(|(&w, &b)| Circle::new((w, b), 2, GD_COLOUR.filled())))?;
         chart
             .draw_series([Circle::new((t.w[0], t.b[0]), 6, palette::INK.filled())])?
             .label("start (25, 100)")
             .legend(|(x, y)| Circle::new((x + 11, y), 5, palette::INK.filled()));
+        // The worked first step of the text, drawn over the path.
+        plot::arrow(&mut chart, (t.w[0], t.b[0]), (t.w[1], t.b[1]), palette::INK, 3)?;
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+            .label("first step: Δw ≫ Δb")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], palette::INK.stroke_width(3)));
         plot::mark_optimum(&mut chart, (ws, bs), "minimum θ* = (w*, b*)")?;
         plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
