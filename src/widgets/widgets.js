@@ -432,7 +432,7 @@
           status.classList.remove("gd-diverged");
           const slow = Math.max(Math.abs(m.predicted[0]), Math.abs(m.predicted[1]));
           html("span", {}, status, `The slower direction keeps ${fmt(slow, 6)} of its error per step; `);
-          html("strong", {}, status, slow === 0 ? "one step removes it." : slow < 1 ? `about ${fmt(Math.ceil(Math.log(1e-6) / Math.log(slow)), 3)} steps to shrink it a millionfold.` : "it never shrinks.");
+          html("strong", {}, status, slow === 0 ? "one step removes it." : slow < 1 ? `about ${(k => (k < 1e5 ? String(k) : fmt(k, 3)))(Math.ceil(Math.log(1e-6) / Math.log(slow)))} steps to shrink it a millionfold.` : "it never shrinks.");
         }
 
         svg.textContent = "";
@@ -440,7 +440,9 @@
         const logs = [0, 1].map((i) => m.comps.map((c) => Math.log10(Math.max(Math.abs(c[i]), floor))));
         const theory = [0, 1].map((i) => m.comps.map((_, t) => Math.log10(Math.max(Math.abs(m.comps[0][i] * Math.pow(m.predicted[i], t)), floor))));
         const all = logs.concat(theory).flat().filter(Number.isFinite);
-        const yr = [Math.floor(all.reduce((a, v) => Math.min(a, v), Infinity)), Math.ceil(all.reduce((a, v) => Math.max(a, v), -Infinity)) + 1];
+        const lo = Math.floor(all.reduce((a, v) => Math.min(a, v), Infinity)), hi = Math.ceil(all.reduce((a, v) => Math.max(a, v), -Infinity));
+        // Headroom above the data for the key: about a third of the height.
+        const yr = [lo, hi + Math.max(1, Math.ceil(0.45 * (hi - lo)))];
         const ch = chart(svg, W, H, [0, Math.max(1, m.last)], yr, "step t", "|error along v| (log scale)", true);
         const ts = m.comps.map((_, t) => t);
         [[C.purple, 0], [C.sky, 1]].forEach(([colour, i]) => {
@@ -448,6 +450,7 @@
         });
         [0, 1].forEach((i) => el("polyline", { points: points(ch, ts, theory[i]), fill: "none", stroke: C.ink, "stroke-width": 1.8, "stroke-dasharray": "7 5" }, ch.body));
         const key = el("g", { "font-size": 12, "font-family": "sans-serif" }, svg);
+        el("rect", { x: W - 218, y: 12, width: 202, height: 56, fill: "#fff", stroke: "#c8c8c8" }, key);
         [[C.purple, "flat v_min, measured", 4.5, null], [C.sky, "steep v_max, measured", 4.5, null], [C.ink, "theory (1 − ηλ)ᵗ × start", 1.8, "7 5"]].forEach(([colour, text, width, dash], k) => {
           const y = 24 + 17 * k, x = W - 210;
           const a = { x1: x, x2: x + 24, y1: y, y2: y, stroke: colour, "stroke-width": width };

@@ -76,7 +76,8 @@ pub fn numbers(r: &mut Report, d: &Dataset, c: &Curvature, trace: &Trace, shrink
         ("momentum", steps(rate_momentum(kappa), shrink)),
     ];
     for (key, n) in fixes {
-        r.integer(&format!("answer_steps_{key}"), n as i64);
+        // Every digit, grouped in prose (230 051): `number` with as many digits as n has.
+        r.number(&format!("answer_steps_{key}"), n, n.log10().floor() as usize + 1);
     }
 
     // The worked first step from the start: θ ← θ − η∇L.
