@@ -279,7 +279,7 @@ fn check_widgets(s: &Session, site: &str) {
     }
 }
 
-/// Chapter 4's "error along the eigen-directions" widget against `optim::gradient_descent`
+/// Chapter 4's "error along the eigen-directions" widget against `gd::gradient_descent`
 /// and `modes::components` on the same settings (`ch4::answer::modes_settings`).
 fn check_modes_widget(s: &Session, site: &str) {
     use linreg::chapters::ch4;
@@ -310,7 +310,7 @@ fn check_modes_widget(s: &Session, site: &str) {
         let st = settings.iter().find(|t| t.key == key).unwrap();
         let c = Curvature::of(&st.x);
         let (ws, bs) = linreg::stats::least_squares(&st.x, &st.y);
-        let trace = optim::gradient_descent(&st.x, &st.y, st.start, lr, steps);
+        let trace = gd::gradient_descent(&st.x, &st.y, st.start, lr, steps);
         let last = trace.w.len() - 1;
         assert_eq!(shown[1].as_str().unwrap().parse::<usize>().unwrap(), last, "{what}");
         assert_eq!(shown[2].as_str().unwrap(), trace.diverged_at.map_or(String::new(), |k| k.to_string()), "{what}");

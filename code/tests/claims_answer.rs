@@ -8,7 +8,7 @@
 use linreg::chapters::{ch4, ch5};
 use linreg::curvature::Curvature;
 use linreg::data::{BOOK_SEED, paris_rents};
-use linreg::optim::gradient_descent;
+use linreg::gd::gradient_descent;
 use linreg::stats;
 use serde_json::Value;
 

@@ -6,7 +6,7 @@ use crate::curvature::{self, Curvature};
 use crate::data::Dataset;
 use crate::linalg;
 use crate::loss::mse;
-use crate::optim::Trace;
+use crate::gd::Trace;
 use crate::report::Report;
 use crate::stats;
 
@@ -154,7 +154,7 @@ pub fn modes_settings(d: &Dataset) -> crate::Result<Vec<ModesSetting>> {
 }
 
 /// The widget's data: per setting the points, start, optimum and eigen-decomposition, and
-/// the library's divergence factor (the widget mirrors `optim::gradient_descent`).
+/// the library's divergence factor (the widget mirrors `gd::gradient_descent`).
 pub fn widget_json(d: &Dataset) -> crate::Result<String> {
     let settings: Vec<serde_json::Value> = modes_settings(d)?
         .into_iter()
@@ -171,7 +171,7 @@ pub fn widget_json(d: &Dataset) -> crate::Result<String> {
         .collect();
     let json = serde_json::json!({
         "settings": settings,
-        "divergence_factor": crate::optim::DIVERGENCE_FACTOR,
+        "divergence_factor": crate::gd::DIVERGENCE_FACTOR,
         "lr_log10": { "min": -7.0, "max": 0.5, "step": 0.01, "value": -5.0 },
         "steps": super::ITERATIONS,
     });

@@ -6,7 +6,7 @@ use crate::curvature::Curvature;
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::modes::{Labels, Modes, modes_figure};
-use crate::optimizers::Quadratic;
+use crate::quadratic::Quadratic;
 use crate::report::{Report, fmt_sci};
 use crate::standardize::Scaling;
 use crate::stats;
