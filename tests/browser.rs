@@ -346,3 +346,245 @@ fn check_modes_widget(s: &Session, site: &str) {
         s.screenshot("#modes-widget", &artifacts, &format!("ch4-modes-std-{theme}.png"));
     }
 }
+
+// ---- layout: nothing wider than the text column, on a desktop, a phone and paper ----
+
+/// The browser side of the layout tests: the book built and served, chromedriver, one
+/// headless Chromium session. `None` (with a notice) when Chromium is missing outside CI.
+struct Browser {
+    session: Session,
+    site: String,
+    _out: tempfile::TempDir,
+    _profile: tempfile::TempDir,
+    _driver: Driver,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.session.agent.delete(&self.session.base).call();
+    }
+}
+
+fn start_browser(test: &str) -> Option<Browser> {
+    let (Some(driver_bin), Some(chromium)) = (
+        find_in_path(&["chromedriver"]),
+        find_in_path(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        let message = "chromium and chromedriver are needed for the browser test \
+                       (Debian: apt-get install chromium chromium-driver)";
+        assert!(std::env::var_os("CI").is_none(), "{message}; CI must not skip it");
+        eprintln!("SKIPPED {test}: {message}");
+        return None;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut book = gd_book::load(&gd_book::root()).unwrap();
+    book.config.build.build_dir = out.path().to_path_buf();
+    book.build().expect("the book builds");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let site = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    {
+        let dir = out.path().to_path_buf();
+        std::thread::spawn(move || gd_book::serve_files(&listener, &dir));
+    }
+    let port = free_port();
+    let driver = Driver(
+        Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(120))).build().into();
+    let driver_url = format!("http://127.0.0.1:{port}");
+    let start = Instant::now();
+    while agent.get(format!("{driver_url}/status")).call().is_err() {
+        assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": {
+        "binary": chromium,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--window-size=1280,1600",
+                 "--hide-scrollbars", format!("--user-data-dir={}", profile.path().display())],
+    } } } });
+    let created = Session { agent: agent.clone(), base: driver_url.clone() }.call("POST", "/session", Some(caps));
+    let id = created["sessionId"].as_str().expect("a session id").to_string();
+    let session = Session { agent, base: format!("{driver_url}/session/{id}") };
+    Some(Browser { session, site, _out: out, _profile: profile, _driver: driver })
+}
+
+impl Session {
+    /// A Chrome DevTools Protocol command through chromedriver.
+    fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.call("POST", "/goog/cdp/execute", Some(json!({ "cmd": cmd, "params": params })))
+    }
+
+    /// The page as a reader with a `width`-px screen sees it (`print`: on paper).
+    fn emulate(&self, width: u32, print: bool) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600 }),
+        );
+        self.cdp("Emulation.setEmulatedMedia", json!({ "media": if print { "print" } else { "" } }));
+    }
+
+    /// Loads `url` and waits for its web fonts (KaTeX's): widths are final only then.
+    fn goto_settled(&self, url: &str) {
+        self.goto(url);
+        let start = Instant::now();
+        while !self.js("return document.fonts.status === 'loaded'", json!([])).as_bool().unwrap_or(false) {
+            assert!(start.elapsed() < Duration::from_secs(20), "fonts did not load: {url}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(150)); // the scroll cue's refresh after the fonts
+    }
+
+    /// The whole page, as PNGs of one screen height each (`name-01.png`, …).
+    fn screenshot_page(&self, dir: &Path, name: &str, width: u32) {
+        let height = self.js("return document.documentElement.scrollHeight", json!([])).as_f64().unwrap();
+        let chunk: f64 = 1400.0;
+        let mut k = 0;
+        let mut y = 0.0;
+        while y < height {
+            k += 1;
+            let clip = json!({ "x": 0, "y": y, "width": width, "height": chunk.min(height - y), "scale": 1 });
+            let shot = self.cdp("Page.captureScreenshot", json!({ "format": "png", "clip": clip, "captureBeyondViewport": true }));
+            let png = base64_decode(shot["data"].as_str().expect("PNG data"));
+            std::fs::write(dir.join(format!("{name}-{k:02}.png")), png).unwrap();
+            y += chunk;
+        }
+    }
+}
+
+/// Every element of the page's text column (`main`) that is wider than the column, or
+/// hides part of itself, without scrolling in a box that shows it scrolls.
+/// `mode`: "desktop" (code and formulas may scroll with the cue, tables must fit),
+/// "phone" (anything may scroll with the cue) or "print" (nothing may scroll: paper).
+const OFFENDERS: &str = r#"
+const mode = arguments[0];
+const main = document.querySelector('main');
+const col = main.getBoundingClientRect();
+const EPS = 1.5;
+const out = [], seen = [];
+const describe = (el) => {
+  const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+  const what = (el.getAttribute('src') || el.getAttribute('alt') || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 70);
+  return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls} «${what}»`;
+};
+// The nearest ancestor (inside main) that clips or scrolls sideways.
+const boxOf = (el) => {
+  for (let a = el.parentElement; a && a !== main; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX !== 'visible') return a;
+  }
+  return null;
+};
+for (const el of main.querySelectorAll('*')) {
+  if (seen.some((o) => o.contains(el))) continue;
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+  if (r.left >= col.left - EPS && r.right <= col.right + EPS) continue;
+  if (boxOf(el)) continue; // its box is judged below
+  seen.push(el);
+  out.push(`${describe(el)} spans ${r.left.toFixed(0)}–${r.right.toFixed(0)} px, the column ${col.left.toFixed(0)}–${col.right.toFixed(0)} px`);
+}
+for (const el of main.querySelectorAll('*')) {
+  const cs = getComputedStyle(el);
+  if (cs.overflowX === 'visible' || el.scrollWidth <= el.clientWidth + 1) continue;
+  if (el.getBoundingClientRect().width === 0) continue;
+  // KaTeX clips its own stretchy glyphs and hides its MathML copy on purpose.
+  if ((cs.overflowX === 'hidden' || cs.overflowX === 'clip') && el.closest('.katex')) continue;
+  const hidden = `${describe(el)} hides ${el.scrollWidth - el.clientWidth} px of ${el.scrollWidth}`;
+  if (cs.overflowX === 'hidden' || cs.overflowX === 'clip') { out.push(hidden + ' (clipped)'); continue; }
+  const mask = cs.maskImage || cs.webkitMaskImage || 'none';
+  const cued = el.classList.contains('gd-scrolls') && el.dataset.scroll && mask !== 'none';
+  if (mode === 'print') out.push(hidden + ' (paper cannot scroll)');
+  else if (mode === 'desktop' && el.matches('.table-wrapper')) out.push(hidden + ' (a table must fit a desktop column)');
+  else if (!cued) out.push(hidden + ' with no cue that it scrolls');
+}
+const page = document.scrollingElement;
+if (page.scrollWidth > page.clientWidth + 1) out.push(`the page itself scrolls sideways: ${page.scrollWidth} px in ${page.clientWidth}`);
+return out;
+"#;
+
+/// The book's pages, in reading order, from its table of contents.
+fn book_pages() -> Vec<String> {
+    let summary = std::fs::read_to_string(gd_book::root().join("src/SUMMARY.md")).unwrap();
+    summary
+        .lines()
+        .filter_map(|l| l.split_once("](").map(|(_, rest)| rest.split(')').next().unwrap().replace(".md", ".html")))
+        .collect()
+}
+
+#[test]
+fn nothing_is_wider_than_the_column_on_a_desktop_a_phone_or_paper() {
+    let Some(browser) = start_browser("nothing_is_wider_than_the_column_on_a_desktop_a_phone_or_paper") else {
+        return;
+    };
+    let (s, site) = (&browser.session, &browser.site);
+    let artifacts = gd_book::root().join("target/browser-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    s.js("localStorage.setItem('mdbook-sidebar', 'hidden')", json!([]));
+    let pages = book_pages();
+    assert!(pages.len() >= 13, "SUMMARY.md lists the pages: {pages:?}");
+    // A desktop (mdBook's column is 750 px), a phone (iPhone 12–15: 390 CSS px), and
+    // print (A4 at 96 px per inch, 794 px, less Chromium's default ~1 cm margins).
+    let mut report = Vec::new();
+    let mut checked = 0;
+    for (mode, width, print) in [("desktop", 1280, false), ("phone", 390, false), ("print", 718, true)] {
+        s.emulate(width, print);
+        let list: Vec<String> = if print { vec!["print.html".into()] } else { pages.clone() };
+        for page in &list {
+            s.goto_settled(&format!("{site}/{page}"));
+            let offenders = s.js(OFFENDERS, json!([mode]));
+            checked += 1;
+            for o in offenders.as_array().unwrap() {
+                report.push(format!("{mode} {width} px, {page}: {}", o.as_str().unwrap()));
+            }
+        }
+    }
+    s.emulate(1280, false);
+    assert!(checked > 2 * 13, "pages checked: {checked}");
+    assert!(report.is_empty(), "{} elements overflow the text column:\n{}", report.len(), report.join("\n"));
+}
+
+#[test]
+fn every_page_photographed_in_light_and_navy_and_on_a_phone() {
+    let Some(browser) = start_browser("every_page_photographed_in_light_and_navy_and_on_a_phone") else {
+        return;
+    };
+    let (s, site) = (&browser.session, &browser.site);
+    let dir = gd_book::root().join("target/browser-artifacts/pages");
+    std::fs::create_dir_all(&dir).unwrap();
+    for theme in ["light", "navy"] {
+        s.emulate(1280, false);
+        s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
+        for page in book_pages() {
+            s.goto_settled(&format!("{site}/{page}"));
+            s.screenshot_page(&dir, &format!("{}-{theme}", page.trim_end_matches(".html")), 1280);
+        }
+    }
+    s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
+    s.emulate(390, false);
+    for page in ["ch04-gradient-descent.html", "ch07-optimizers.html"] {
+        s.goto_settled(&format!("{site}/{page}"));
+        s.screenshot_page(&dir, &format!("{}-390px", page.trim_end_matches(".html")), 390);
+    }
+
+    // The least-squares button lands exactly on the optimum, not on the sliders' grid.
+    s.emulate(1280, false);
+    s.goto_settled(&format!("{site}/ch02-mse.html"));
+    let shown = s.js(
+        "document.getElementById('fit-best').click(); const m = document.getElementById('fit-mse');
+         return [m.dataset.w, m.dataset.b, m.dataset.value, m.parentElement.textContent];",
+        json!([]),
+    );
+    let d = paris_rents(BOOK_SEED);
+    let fit = linreg::stats::least_squares(&d.x, &d.y);
+    let num = |i: usize| shown[i].as_str().unwrap().parse::<f64>().unwrap();
+    assert!(rel(num(0), fit.0) < 1e-12 && rel(num(1), fit.1) < 1e-12, "button at {shown}, optimum {fit:?}");
+    assert!(rel(num(2), loss::mse(&d.x, &d.y, fit.0, fit.1)) < 1e-12, "MSE at the button: {shown}");
+    assert!(!shown[3].as_str().unwrap().contains("times lower"), "at the optimum: {shown}");
+}

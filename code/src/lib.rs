@@ -10,6 +10,7 @@ pub mod contour;
 pub mod curvature;
 pub mod data;
 pub mod ddouble;
+pub mod diagnose;
 pub mod error;
 pub mod gd;
 pub mod grad;

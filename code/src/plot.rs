@@ -59,7 +59,67 @@ pub fn render(size: (u32, u32), draw: impl FnOnce(&Area) -> DrawResult) -> Resul
         draw(&root).map_err(|e| Error::Plot(e.to_string()))?;
         root.present().map_err(|e| Error::Plot(e.to_string()))?;
     }
-    Ok(svg)
+    Ok(subscripts(&svg))
+}
+
+/// Turns the plain-text subscripts that titles, legends and axis names are written with
+/// ("η_b", "σ_y", "λ_{min}") into real ones: a lowered, smaller `<tspan>` (most letters
+/// have no Unicode subscript form, b among them). Only a `_` right after a Greek letter
+/// or a one-letter word is a subscript, so code names such as `zero_grad` stay as they are.
+/// `dy` rather than `baseline-shift`, which Firefox ignores.
+pub fn subscripts(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len() + 256);
+    let mut rest = svg;
+    while let Some(open) = rest.find("<text") {
+        let Some(body) = rest[open..].find('>').map(|k| open + k + 1) else { break };
+        let Some(close) = rest[body..].find("</text>").map(|k| body + k) else { break };
+        out.push_str(&rest[..body]);
+        out.push_str(&subscript_text(&rest[body..close]));
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn subscript_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut lowered = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let base_ok = i > 0 && {
+            let prev = chars[i - 1];
+            let greek = ('\u{370}'..='\u{3ff}').contains(&prev);
+            let one_letter = prev.is_ascii_alphabetic() && (i < 2 || !chars[i - 2].is_alphanumeric());
+            greek || one_letter
+        };
+        if c == '_' && base_ok && i + 1 < chars.len() {
+            let (sub, next) = if chars[i + 1] == '{' {
+                let end = chars[i + 2..].iter().position(|&c| c == '}').map_or(chars.len(), |k| i + 2 + k);
+                (chars[i + 2..end.min(chars.len())].iter().collect::<String>(), (end + 1).min(chars.len()))
+            } else {
+                let end = chars[i + 1..].iter().position(|c| !c.is_alphanumeric() && *c != '*').map_or(chars.len(), |k| i + 1 + k);
+                (chars[i + 1..end].iter().collect::<String>(), end)
+            };
+            if !sub.is_empty() {
+                if lowered {
+                    out.push_str("</tspan>");
+                }
+                out.push_str(&format!("<tspan dy=\"0.3em\" font-size=\"75%\">{sub}</tspan><tspan dy=\"-0.3em\">"));
+                lowered = true;
+                i = next;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    if lowered {
+        // Trailing whitespace before </text> stays inside the last span: harmless.
+        out.push_str("</tspan>");
+    }
+    out
 }
 
 /// Mesh (grid, ticks, axis titles) in the book's style.
@@ -87,8 +147,11 @@ where
     X: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
     Y: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
 {
-    let label = |log: bool| if log { tick_log } else { tick };
-    let (fx, fy) = (label(x_log), label(y_log));
+    // A tick that is zero up to rounding (-1.1e-16 on an axis through 0) is labelled 0.
+    let span = |r: std::ops::Range<f64>| (r.end - r.start).abs();
+    let (sx, sy) = (span(chart.x_range()), span(chart.y_range()));
+    let fx = move |v: f64| if x_log { tick_log(v) } else { tick_on(v, sx) };
+    let fy = move |v: f64| if y_log { tick_log(v) } else { tick_on(v, sy) };
     let (xr, yr) = (chart.x_range(), chart.y_range());
     chart
         .configure_mesh()
@@ -134,11 +197,17 @@ pub fn tick_log(v: f64) -> String {
     crate::report::fmt_sci(v, 2)
 }
 
+/// [`tick`] on an axis `span` long: a value below a billionth of the span is a
+/// rounding error of an axis through zero, and labelled "0".
+pub fn tick_on(v: f64, span: f64) -> String {
+    if v.abs() < 1e-9 * span { "0".into() } else { tick(v) }
+}
+
 /// Tick label without float noise or useless zeros: plotters prints 3500.0 and
-/// 0.6000000000000001; the book wants 3500 and 0.6.
+/// 0.6000000000000001; the book wants 3500 and 0.6, and 2.5 × 10⁻⁵ rather than 2.5e-5.
 pub fn tick(v: f64) -> String {
     if v != 0.0 && (v.abs() >= 1e7 || v.abs() < 1e-4) {
-        return format!("{v:.1e}");
+        return crate::report::fmt_sci(v, 2);
     }
     let text = format!("{v:.6}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
@@ -161,6 +230,76 @@ where
         .border_style(palette::INK.mix(0.4))
         .draw()?;
     Ok(())
+}
+
+/// The first corner (of the plot area) where the legend box covers no data; if every
+/// corner does, the one covering the fewest points. `series` are the plotted points (and
+/// lines: segments between consecutive points are sampled too), `labels` the legend
+/// entries (the box is sized from them as plotters sizes it, generously).
+pub fn clear_corner<X, Y>(
+    chart: &ChartContext<SVGBackend, Cartesian2d<X, Y>>,
+    series: &[&[(f64, f64)]],
+    labels: &[&str],
+) -> SeriesLabelPosition
+where
+    X: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+{
+    use SeriesLabelPosition::*;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let (area_w, area_h) = (xr.end - xr.start, yr.end - yr.start);
+    // plotters: text box + 30 px glyph area + 2 × 10 px margin, 5 px from the edges.
+    let font = 15.0;
+    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    let (w, h) = ((chars * 0.6 * font + 50.0) as i32, (labels.len() as f64 * font * 1.3 + 22.0) as i32);
+    let mut pixels = Vec::new();
+    for points in series {
+        let px: Vec<(i32, i32)> = points
+            .iter()
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .map(|p| chart.backend_coord(p))
+            .map(|(x, y)| (x - xr.start, y - yr.start))
+            .collect();
+        pixels.extend(px.iter().copied());
+        for pair in px.windows(2) {
+            let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+            let steps = ((x1 - x0).abs().max((y1 - y0).abs()) / 3).clamp(1, 2000);
+            for k in 1..steps {
+                let t = k as f64 / steps as f64;
+                pixels.push((x0 + ((x1 - x0) as f64 * t) as i32, y0 + ((y1 - y0) as f64 * t) as i32));
+            }
+        }
+    }
+    let corners = [UpperRight, UpperLeft, LowerRight, LowerLeft, UpperMiddle, LowerMiddle, MiddleRight, MiddleLeft];
+    let covered = |pos: &SeriesLabelPosition| {
+        let x0 = match pos {
+            UpperLeft | MiddleLeft | LowerLeft => 5,
+            UpperMiddle | LowerMiddle => (area_w - w) / 2,
+            _ => area_w - w - 5,
+        };
+        let y0 = match pos {
+            UpperLeft | UpperMiddle | UpperRight => 5,
+            MiddleLeft | MiddleRight => (area_h - h) / 2,
+            _ => area_h - h - 5,
+        };
+        // 4 px of air around the box.
+        pixels.iter().filter(|(x, y)| *x >= x0 - 4 && *x <= x0 + w + 4 && *y >= y0 - 4 && *y <= y0 + h + 4).count()
+    };
+    corners.into_iter().min_by_key(covered).expect("eight corners")
+}
+
+/// [`draw_legend`] in the [`clear_corner`] of the plot.
+pub fn draw_legend_clear<'a, 'b: 'a, X, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>,
+    series: &[&[(f64, f64)]],
+    labels: &[&str],
+) -> DrawResult
+where
+    X: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+{
+    let position = clear_corner(chart, series, labels);
+    draw_legend(chart, position)
 }
 
 type Chart2d<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -268,10 +407,24 @@ mod tests {
         assert_eq!(tick(0.6000000000000001), "0.6");
         assert_eq!(tick(-0.25), "-0.25");
         assert_eq!(tick(-1e-17 * 0.0), "0");
-        assert_eq!(tick(2.5e-5), "2.5e-5");
+        assert_eq!(tick(2.5e-5), "2.5 × 10⁻⁵");
+        assert_eq!(tick_on(-1.1e-16, 2.0), "0");
+        assert_eq!(tick_on(0.5, 2.0), "0.5");
         assert_eq!(tick_log(1e-6), "10⁻⁶");
         assert_eq!(tick_log(1000.0), "10³");
         assert_eq!(tick_log(2.5e-6), "2.5 × 10⁻⁶");
+    }
+
+    #[test]
+    fn subscripts_are_lowered_but_code_names_are_not() {
+        let svg = "<text x=\"1\">η_b(t) and σ_y</text><text>zero_grad, λ_{min}</text>";
+        let out = subscripts(svg);
+        assert_eq!(
+            out,
+            "<text x=\"1\">η<tspan dy=\"0.3em\" font-size=\"75%\">b</tspan><tspan dy=\"-0.3em\">(t) and σ</tspan>\
+             <tspan dy=\"0.3em\" font-size=\"75%\">y</tspan><tspan dy=\"-0.3em\"></tspan></text>\
+             <text>zero_grad, λ<tspan dy=\"0.3em\" font-size=\"75%\">min</tspan><tspan dy=\"-0.3em\"></tspan></text>"
+        );
     }
 
     #[test]

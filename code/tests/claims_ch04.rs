@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use linreg::chapters::ch4;
 use linreg::curvature::Curvature;
 use linreg::data::{BOOK_SEED, paris_rents};
-use linreg::optim::gradient_descent;
+use linreg::gd::gradient_descent;
 use serde_json::Value;
 
 fn values() -> &'static Value {

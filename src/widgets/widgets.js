@@ -254,8 +254,11 @@
       const line = el("line", { stroke: C.purple, "stroke-width": 3 }, sc.body);
       for (let i = 0; i < x.length; i++) el("circle", { cx: sc.sx(x[i]), cy: sc.sy(y[i]), r: 3.5, fill: C.data }, sc.body);
 
-      function update() {
-        const w = parseFloat(sw.input.value), b = parseFloat(sb.input.value);
+      // `exact` is a point set by the button or a click: the sliders can only show it
+      // rounded to their grid, but the line, the dot and the MSE use it exactly (the
+      // least-squares line must land on the optimum, not on the grid point beside it).
+      function update(exact) {
+        const [w, b] = exact || [parseFloat(sw.input.value), parseFloat(sb.input.value)];
         const L = mse(x, y, w, b);
         sw.out.textContent = fmt(w, 4);
         sb.out.textContent = fmt(b, 4);
@@ -270,11 +273,14 @@
         readout.textContent = "";
         html("span", {}, readout, "MSE = ");
         html("strong", { id: "fit-mse", "data-value": String(L), "data-w": String(w), "data-b": String(b) }, readout, fmt(L, 4) + " €²");
-        html("span", {}, readout, ` (RMSE ${fmt(Math.sqrt(L), 4)} €); the minimum, at the cross, is ${fmt(d.floor, 4)} €² — ${fmt(L / d.floor, 3)} times lower.`);
+        const atMinimum = w === d.star[0] && b === d.star[1];
+        html("span", {}, readout, atMinimum
+          ? ` (RMSE ${fmt(Math.sqrt(L), 4)} €): the least-squares line, at the cross, the lowest MSE any line reaches.`
+          : ` (RMSE ${fmt(Math.sqrt(L), 4)} €); the minimum, at the cross, is ${fmt(d.floor, 4)} €² — ${fmt(L / d.floor, 3)} times lower.`);
       }
-      const set = (w, b) => { sw.input.value = w; sb.input.value = b; update(); };
-      sw.input.addEventListener("input", update);
-      sb.input.addEventListener("input", update);
+      const set = (w, b) => { sw.input.value = w; sb.input.value = b; update([w, b]); };
+      sw.input.addEventListener("input", () => update());
+      sb.input.addEventListener("input", () => update());
       best.addEventListener("click", () => set(d.star[0], d.star[1]));
       contour.addEventListener("click", (ev) => {
         const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(contour.getScreenCTM().inverse());

@@ -480,12 +480,28 @@ fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 5])]) -> 
             .y_label_area_size(60)
             .build_cartesian_2d(-0.2..x_max, 0.0..16.5)?;
         plot::style_mesh(&mut chart, x_desc, "correct digits (LRE)")?;
+        // The two rules of thumb: one grey, told apart by solid and dashed strokes.
+        let rule_grey = RGBColor(150, 150, 150);
+        let mut drawn: Vec<Vec<(f64, f64)>> = Vec::new();
         for (slope, label) in [(1.0f64, "16 − log₁₀ κ"), (2.0, "16 − 2·log₁₀ κ")] {
-            let ends = [0.0, (16.0 / slope).min(x_max)];
-            chart
-                .draw_series(LineSeries::new(ends.map(|k| (k, 16.0 - slope * k)), palette::GRID.mix(1.0).stroke_width(3)))?
-                .label(format!("rule of thumb: {label}"))
-                .legend(plot::line_glyph(RGBColor(170, 170, 170), 3));
+            let ends = [0.0, (16.0 / slope).min(x_max)].map(|k| (k, 16.0 - slope * k));
+            let label = format!("rule of thumb: {label}");
+            if slope == 1.0 {
+                chart
+                    .draw_series(LineSeries::new(ends, rule_grey.stroke_width(3)))?
+                    .label(label)
+                    .legend(plot::line_glyph(rule_grey, 3));
+            } else {
+                chart
+                    .draw_series(DashedLineSeries::new(ends, 8, 5, rule_grey.stroke_width(3)))?
+                    .label(label)
+                    .legend(move |(x, y)| {
+                        // Three dashes, as the series draws them (8 px on, 5 px off).
+                        let dash = |a: i32| PathElement::new(vec![(a, 0), (a + 6, 0)], rule_grey.stroke_width(3));
+                        EmptyElement::at((x, y)) + dash(0) + dash(8) + dash(16)
+                    });
+            }
+            drawn.push(ends.to_vec());
         }
         for (m, (label, colour)) in styles.iter().enumerate() {
             let pts: Vec<(f64, f64)> = points.iter().filter_map(|(k, l)| l[m].map(|v| (*k, v))).collect();
@@ -513,7 +529,14 @@ fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 5])]) -> 
                 glyph
             });
         }
-        plot::draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        for m in 0..styles.len() {
+            drawn.push(points.iter().filter_map(|(k, l)| l[m].map(|v| (*k, v))).collect());
+        }
+        let mut labels = vec!["rule of thumb: 16 − 2·log₁₀ κ"];
+        labels.extend(styles.iter().map(|s| s.0));
+        labels.push("");
+        let series: Vec<&[(f64, f64)]> = drawn.iter().map(|v| v.as_slice()).collect();
+        plot::draw_legend_clear(&mut chart, &series, &labels)?;
         Ok(())
     })
 }

@@ -115,7 +115,8 @@ pub fn loss_grid(d: &Dataset, win: &Window, n: usize) -> Grid {
 /// Four candidate lines, each with its residuals drawn as vertical segments: the MSE
 /// is the mean of the squares of these lengths.
 fn candidates_figure(d: &Dataset, candidates: &[Candidate]) -> Result<String> {
-    plot::render((900, 640), |area| -> DrawResult {
+    // 800 px wide, as shown: text ≥ 11 px in the 750 px column (code/tests/figures.rs).
+    plot::render((800, 640), |area| -> DrawResult {
         let area = area.titled("Four candidate lines and their mean squared error", plot::caption_style())?;
         let (xr, yr) = (super::ch1::padded(&d.x, 0.05), super::ch1::padded(&d.y, 0.25));
         for (panel, c) in area.split_evenly((2, 2)).iter().zip(candidates) {

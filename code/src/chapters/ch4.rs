@@ -246,11 +246,11 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("widget.json", answer::widget_json(d)?);
     r.file(
         "ch4-fractions.svg",
-        fractions_figure(&trace, (ws, bs), "Paris rents, η = 1e-5: w is learnt in a few steps, b is not", "iteration t")?,
+        fractions_figure(&trace, (ws, bs), &format!("Paris rents, η = {}: w is learnt in a few steps, b is not", fmt_sci(LR, 1)), "iteration t")?,
     );
     r.file(
         "ch4-reader.svg",
-        fractions_figure(&rt, (rws, rbs), "The reader's data, η = 1e-5: the same failure", "epoch t")?,
+        fractions_figure(&rt, (rws, rbs), &format!("The reader's data, η = {}: the same failure", fmt_sci(LR, 1)), "epoch t")?,
     );
 
     let summary = format!(
@@ -359,7 +359,7 @@ fn loss_figure(_d: &Dataset, t: &Trace, floor: f64) -> Result<String> {
                 excess.iter().enumerate().map(|(k, &e)| (k as f64, e)),
                 GD_COLOUR.stroke_width(3),
             ))?
-            .label("gradient descent, η = 1e-5")
+            .label(format!("gradient descent, η = {}", fmt_sci(LR, 1)))
             .legend(plot::line_glyph(GD_COLOUR, 3));
         plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
@@ -394,7 +394,7 @@ fn trajectory_figure(d: &Dataset, t: &Trace, (ws, bs): (f64, f64)) -> Result<Str
         }
         chart
             .draw_series(LineSeries::new(t.w.iter().zip(&t.b).map(|(&w, &b)| (w, b)), GD_COLOUR.stroke_width(2)))?
-            .label(format!("gradient descent, {} steps of η = 1e-5", t.w.len() - 1))
+            .label(format!("gradient descent, {} steps of η = {}", t.w.len() - 1, fmt_sci(LR, 1)))
             .legend(plot::line_glyph(GD_COLOUR, 2));
         chart.draw_series(t.w.iter().zip(&t.b).map(|(&w, &b)| Circle::new((w, b), 2, GD_COLOUR.filled())))?;
         chart

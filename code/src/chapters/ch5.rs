@@ -274,7 +274,7 @@ type Row<'a> = (&'a Setting, f64, Option<usize>, Option<f64>);
 
 fn iterations_table(rows: &[Row]) -> String {
     let mut t = String::from(
-        "| data | κ | step η | contraction ρ per step | start error e₀ | predicted ⌈ln(ε/e₀) / ln ρ⌉ | measured |\n\
+        "| data | κ | step η | ρ per step | start error e₀ | predicted ⌈ln(ε/e₀) / ln ρ⌉ | measured |\n\
          |---|---:|---:|---:|---:|---:|---:|\n",
     );
     let count = |p: Option<f64>| p.map_or("diverges".to_string(), |p| fmt_sig(p, digits(p)));
@@ -311,8 +311,6 @@ struct Panel<'a> {
     truth: Option<(f64, f64)>,
     path: Vec<(f64, f64)>,
     path_label: String,
-    /// Where the legend covers no data: the zoomed raw panel has its minimum upper right.
-    legend: SeriesLabelPosition,
 }
 
 // ANCHOR: contours_figure
@@ -351,8 +349,7 @@ fn contours_figure(
             optimum: star,
             truth: d.truth,
             path: raw_run.w.iter().copied().zip(raw_run.b.iter().copied()).collect(),
-            path_label: format!("GD, η = {RAW_LR:e}, {} steps", raw_run.w.len() - 1),
-            legend: SeriesLabelPosition::UpperLeft,
+            path_label: format!("GD, η = {}, {} steps", fmt_sci(RAW_LR, 1), raw_run.w.len() - 1),
         },
         Panel {
             title: "standardized data: a round bowl",
@@ -364,18 +361,18 @@ fn contours_figure(
             truth: d.truth.map(|t| scaling.to_standardized(t)),
             path: std_run.w.iter().copied().zip(std_run.b.iter().copied()).collect(),
             path_label: format!("GD, η = {NOTEBOOK_LR}, {} steps", std_run.w.len() - 1),
-            legend: SeriesLabelPosition::UpperRight,
         },
     ];
-    plot::render((1100, 560), |area| -> DrawResult {
+    // Drawn at the column's width (not 1100 px shrunk to 750), so the text stays ≥ 11 px.
+    plot::render((800, 540), |area| -> DrawResult {
         let area = area.titled("The same loss in two coordinate systems", plot::caption_style())?;
         for (region, p) in area.split_evenly((1, 2)).iter().zip(&panels) {
             let g = p.grid;
             let mut chart = ChartBuilder::on(region)
                 .caption(p.title, plot::axis_desc_style())
-                .margin(15)
+                .margin(8)
                 .x_label_area_size(50)
-                .y_label_area_size(70)
+                .y_label_area_size(64)
                 .build_cartesian_2d(g.xs[0]..*g.xs.last().unwrap(), g.ys[0]..*g.ys.last().unwrap())?;
             // plot::tick prints 0.6000000000000001 as "0.600": round tick values first.
             let tick = |v: &f64| plot::tick((v * 1e6).round() / 1e6 + 0.0);
@@ -414,7 +411,9 @@ fn contours_figure(
                 plot::mark_truth(&mut chart, t)?;
             }
             plot::mark_optimum(&mut chart, p.optimum, "least-squares minimum")?;
-            plot::draw_legend(&mut chart, p.legend.clone())?;
+            let marks: Vec<(f64, f64)> = [Some(p.path[0]), Some(p.optimum), p.truth].into_iter().flatten().collect();
+            let labels = [p.path_label.as_str(), "start", "true parameters", "least-squares minimum"];
+            plot::draw_legend_clear(&mut chart, &[&p.path, &marks], &labels)?;
         }
         Ok(())
     })

@@ -1,0 +1,55 @@
+// Wide content (a table, a code line, a long formula) scrolls sideways inside its own
+// box instead of running off the page; on a phone that box would hide columns with no
+// sign that they exist. This script marks every such box that actually overflows with
+// the class `gd-scrolls` and `data-scroll` = "right" | "both" | "left" (where more
+// content is), and theme/layout.css fades that edge. tests/browser.rs checks that every
+// element wider than the text column sits in a box marked this way.
+(function () {
+  "use strict";
+  const BOXES = ".table-wrapper, pre > code, .katex-display, .gd-scroll";
+
+  // Inline maths cannot scroll on its own (it is an inline box): a formula wider than the
+  // column is wrapped in a span that can.
+  function wrapWideInlineMaths(main) {
+    const column = main.getBoundingClientRect().width;
+    main.querySelectorAll(".katex").forEach((k) => {
+      if (k.closest(".katex-display, .gd-scroll")) return;
+      if (k.getBoundingClientRect().width <= column) return;
+      const box = document.createElement("span");
+      box.className = "gd-scroll";
+      k.replaceWith(box);
+      box.appendChild(k);
+    });
+  }
+
+  function mark(box) {
+    const over = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("gd-scrolls", over);
+    if (!over) {
+      delete box.dataset.scroll;
+      return;
+    }
+    const left = box.scrollLeft > 1;
+    const right = box.scrollLeft + box.clientWidth < box.scrollWidth - 1;
+    box.dataset.scroll = left && right ? "both" : left ? "left" : "right";
+  }
+
+  function refresh() {
+    const main = document.querySelector("main");
+    if (!main) return;
+    wrapWideInlineMaths(main);
+    main.querySelectorAll(BOXES).forEach(mark);
+  }
+
+  document.addEventListener("scroll", (ev) => {
+    const t = ev.target;
+    if (t instanceof Element && t.classList.contains("gd-scrolls")) mark(t);
+  }, true);
+  window.addEventListener("resize", refresh);
+  window.addEventListener("load", refresh);
+  window.addEventListener("beforeprint", refresh);
+  if (document.fonts) document.fonts.ready.then(refresh); // KaTeX fonts change widths
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", refresh);
+  else refresh();
+  window.gdLayout = { refresh };
+})();
