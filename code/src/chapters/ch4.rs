@@ -244,6 +244,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("ch4-trajectory.svg", trajectory_figure(d, &trace, (ws, bs))?);
     r.file("ch4-gradients.svg", gradients_figure(&trace)?);
     r.file("ch4-eigen-axes.svg", answer::eigen_axes_figure()?);
+    r.file("ch4-modes.svg", answer::modes_figure(d, &c, &trace)?);
+    r.file("widget.json", answer::widget_json(d)?);
     r.file(
         "ch4-fractions.svg",
         fractions_figure(&trace, (ws, bs), &format!("Paris rents, η = {}: w is learnt in a few steps, b is not", fmt_sci(LR, 1)), "iteration t")?,
