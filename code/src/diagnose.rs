@@ -370,16 +370,53 @@ fn thin(mut m: Modes, max: usize) -> Modes {
     m
 }
 
+/// Columns of the text report's verdict: it reads in a terminal and in the book at phone width.
+const WIDTH: usize = 88;
+
+/// `text` wrapped at spaces to `width` columns, the first line indented by `first`, the
+/// others by `rest`. The narrow no-break spaces inside numbers never break.
+fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split(' ') {
+        if !empty && line.chars().count() + 1 + word.chars().count() > width {
+            out += &format!("{line}\n");
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line += word;
+        empty = false;
+    }
+    out + &line + "\n"
+}
+
+/// The command the book shows at the end of chapter 4 and in "How to run the code": the
+/// reader's question (100 points, η = 1e-5, 100 full-batch epochs from (0, 0), mean loss).
+pub const READER_COMMAND: &str = "cargo run --release --bin diagnose -- --example reader --lr 1e-5 --epochs 100";
+
+/// That command and its output, as the book includes it (generated with chapter 4's files).
+pub fn reader_example() -> Result<String> {
+    let d = crate::data::reader_question(crate::data::BOOK_SEED);
+    Ok(format!("$ {READER_COMMAND}\n{}", analyse(&d, &Settings::new(1e-5, 100))?.text()))
+}
+
 /// A whole count with all its digits, grouped: 5159812 → "5 159 812".
 pub fn fmt_count(k: f64) -> String {
     fmt_sig(k, (k.abs().max(1.0).log10().floor() as usize) + 1)
 }
 
-/// A learning rate or a small factor for a terminal: 2 significant digits, "2.2e-4".
+/// A learning rate or a small factor for a terminal: 3 significant digits without trailing
+/// zeros, "2.25e-4", "1e-5", "0.0018".
 fn sci(v: f64) -> String {
     if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e5) {
-        let text = format!("{v:.1e}");
-        text.replace(".0e", "e")
+        let text = format!("{v:.2e}");
+        let (mantissa, exponent) = text.split_once('e').expect("{:e} has an exponent");
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        format!("{mantissa}e{exponent}")
     } else {
         fmt_sig(v, 2)
     }
@@ -511,8 +548,9 @@ impl Diagnosis {
             Reduction::Sum => "sum",
         };
         let mut out = format!(
-            "{} points, {loss} squared error; θ* = (w {}, b {})\n\
-             curvature  λmin = {} along {}, λmax = {} along {}, κ = {}\n\
+            "data       {} points, {loss} squared error; optimum θ* = (w {}, b {})\n\
+             flat       λmin = {} along v_min = {}\n\
+             steep      λmax = {} along v_max = {}; κ = λmax/λmin = {}\n\
              step sizes largest stable 2/λmax = {}, best fixed 2/(λmin + λmax) = {}\n\
              κ after    centring x: {}, standardizing: {}\n",
             self.n,
@@ -532,14 +570,14 @@ impl Diagnosis {
             None => format!("{} full-batch steps", fmt_count(self.steps as f64)),
             Some(m) => format!("{} mini-batch steps of {m}", fmt_count(self.steps as f64)),
         };
-        out += &format!("your run   η = {}, {run} from (w {}, b {}): ", sci(self.lr), fmt_sig(self.init.w, 4), fmt_sig(self.init.b, 4));
+        out += &format!("your run   η = {}, {run} from (w {}, b {})\n", sci(self.lr), fmt_sig(self.init.w, 4), fmt_sig(self.init.b, 4));
         out += &match self.diverged_at {
-            Some(k) => format!("diverged at step {k}\n"),
-            None => format!("ended at (w {}, b {})\n", fmt_sig(self.end.w, 6), fmt_sig(self.end.b, 6)),
+            Some(k) => format!("           diverged: stopped at step {k}\n"),
+            None => format!("           ended at (w {}, b {})\n", fmt_sig(self.end.w, 6), fmt_sig(self.end.b, 6)),
         };
         let measured = |v: Option<f64>| v.map_or("—".into(), shrink_text);
         out += &format!(
-            "shrink     along v_min: predicted {}, measured {}; along v_max: predicted {}, measured {}\n",
+            "shrink     along v_min: predicted {}, measured {}\n           along v_max: predicted {}, measured {}\n",
             shrink_text(self.shrink_predicted.v_min),
             measured(self.shrink_measured.v_min),
             shrink_text(self.shrink_predicted.v_max),
@@ -554,7 +592,7 @@ impl Diagnosis {
         }
         out += "verdict:\n";
         for line in &self.verdict {
-            out += &format!("  {line}\n");
+            out += &wrap(line, WIDTH, "  ", "    ");
         }
         out
     }

@@ -226,3 +226,15 @@ fn a_million_rows_take_seconds() {
     assert!(full < Duration::from_secs(60), "{full:?}");
     eprintln!("10⁶ rows: {full:?}");
 }
+
+#[test]
+fn the_books_example_is_what_the_binary_prints() {
+    let committed = std::fs::read_to_string(linreg::cli::book_generated_dir().join("ch4/diagnose-reader.txt")).unwrap();
+    let (command, output) = committed.split_once('\n').unwrap();
+    let args: Vec<&str> = command.split(" -- ").nth(1).unwrap().split(' ').collect();
+    assert_eq!(command, format!("$ {}", linreg::diagnose::READER_COMMAND));
+    let o = diagnose(&args);
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), output);
+    assert!(output.lines().all(|l| l.chars().count() <= 100), "{output}");
+}
