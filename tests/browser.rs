@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use linreg::chapters::ch6;
+use linreg::chapters::ch7;
 use linreg::data::{BOOK_SEED, paris_rents};
 use linreg::optimizers::{Adam, Momentum, Optimizer, run};
-use linreg::{grad, loss, optim};
+use linreg::{gd, grad, loss};
 use serde_json::{Value, json};
 
 fn find_in_path(names: &[&str]) -> Option<PathBuf> {
@@ -204,7 +204,7 @@ fn check_widgets(s: &Session, site: &str) {
         s.screenshot("#fit-widget", &artifacts, &format!("ch2-fit-{theme}.png"));
     }
 
-    // ---- chapter 7: the playground against optim::gradient_descent and optimizers::run ----
+    // ---- chapter 7: the playground against gd::gradient_descent and optimizers::run ----
     s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
     s.goto(&format!("{site}/ch07-optimizers.html"));
     let run_playground = "const [data, opt, lr, steps] = arguments;
@@ -212,7 +212,7 @@ fn check_widgets(s: &Session, site: &str) {
         set('gd-data', data); set('gd-opt', opt); set('gd-lr', lr); set('gd-steps', steps);
         const st = document.getElementById('gd-status');
         return [st.dataset.w, st.dataset.b, st.dataset.steps, st.dataset.divergedAt, document.getElementById('gd-lr-value').dataset.value, st.textContent];";
-    let settings = ch6::playground_settings(&d).unwrap();
+    let settings = ch7::playground_settings(&d).unwrap();
     // (data, optimizer, log10 η, steps): the notebook's failure, a divergence, centered
     // momentum, standardized GD and Adam.
     let cases = [
@@ -230,12 +230,12 @@ fn check_widgets(s: &Session, site: &str) {
         assert!(rel(lr, 10f64.powf(log_lr)) < 1e-12, "η shown {lr}");
         let (_, _, sc) = settings.iter().find(|(k, _, _)| *k == key).unwrap();
         let (x, y) = sc.apply(&d.x, &d.y);
-        let start = sc.to_standardized(ch6::START);
+        let start = sc.to_standardized(ch7::START);
         let trace = match opt {
-            "gd" => optim::gradient_descent(&x, &y, start, lr, steps),
+            "gd" => gd::gradient_descent(&x, &y, start, lr, steps),
             _ => {
                 let mut o: Box<dyn Optimizer> = match opt {
-                    "momentum" => Box::new(Momentum::new(lr, ch6::PLAYGROUND_BETA)),
+                    "momentum" => Box::new(Momentum::new(lr, ch7::PLAYGROUND_BETA)),
                     _ => Box::new(Adam::new(lr)),
                 };
                 run(o.as_mut(), [start.0, start.1], steps, |t, _| grad::gradients(&x, &y, t[0], t[1]).into(), |t| {
@@ -262,7 +262,7 @@ fn check_widgets(s: &Session, site: &str) {
     assert_eq!(js_mse, loss::mse(&[0.0, 1.0, 2.0], &[1.0, 0.0, 4.0], 2.0, 0.0));
     let g = s.js("return gdWidgets.gradients([0, 1], [1, 3], 0, 0)", json!([]));
     assert_eq!((g[0].as_f64().unwrap(), g[1].as_f64().unwrap()), grad::gradients(&[0.0, 1.0], &[1.0, 3.0], 0.0, 0.0));
-    assert_eq!(s.js("return gdWidgets.hasDiverged(2e6, 1, 1e6)", json!([])), json!(optim::has_diverged(2e6, 1.0)));
+    assert_eq!(s.js("return gdWidgets.hasDiverged(2e6, 1, 1e6)", json!([])), json!(gd::has_diverged(2e6, 1.0)));
 
     for theme in ["light", "navy"] {
         s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));

@@ -4,7 +4,7 @@ extern crate linreg;
 
 // ANCHOR: all
 use linreg::data::{BOOK_SEED, paris_rents};
-use linreg::optim::gradient_descent;
+use linreg::gd::gradient_descent;
 use linreg::standardize::Scaling;
 use linreg::stats::least_squares;
 

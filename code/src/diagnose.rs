@@ -17,8 +17,9 @@ use crate::curvature::Curvature;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::modes::{self, Modes, Reduction};
-use crate::optim::{self, Reach};
-use crate::optimizers::{Gd, Optimizer, Quadratic, reach};
+use crate::gd::{self, Reach};
+use crate::optimizers::{Gd, Optimizer, reach};
+use crate::quadratic::Quadratic;
 use crate::plot::{self, DrawResult, palette};
 use crate::report::fmt_sig;
 use crate::stats;
@@ -159,6 +160,9 @@ pub fn analyse(d: &Dataset, s: &Settings) -> Result<Diagnosis> {
             d.x[0]
         )));
     }
+    // The same limits as every chapter binary: magnitudes f64 can square and sum, x not
+    // offset so far from 0 that the raw sums lose its spread, y not constant.
+    crate::data::check_usable(d)?;
 
     // The loss each step descends: the mean over the batch, or the sum over it (n for full batch).
     let k = match s.loss {
@@ -178,7 +182,7 @@ pub fn analyse(d: &Dataset, s: &Settings) -> Result<Diagnosis> {
     // The reader's run.
     let (modes, end) = match batch {
         None if k == 1.0 && n.saturating_mul(steps) <= SMALL_RUN => {
-            let trace = optim::gradient_descent(&d.x, &d.y, (s.init[0], s.init[1]), s.lr, steps);
+            let trace = gd::gradient_descent(&d.x, &d.y, (s.init[0], s.init[1]), s.lr, steps);
             (Modes::from_trace(&c, star, &trace), trace.last().into())
         }
         None => {
@@ -204,20 +208,11 @@ pub fn analyse(d: &Dataset, s: &Settings) -> Result<Diagnosis> {
     let best_lr = count(&c, &q, s.init, c.best_fixed_lr(), s.eps, target(star));
     let qc = modes::scaled_quadratic(Quadratic::of(&xc, &d.y), k);
     let centered = count(&cc, &qc, [s.init[0], s.init[1] + s.init[0] * x_mean], cc.best_fixed_lr(), s.eps, target(qc.star));
-    let standardized = match crate::standardize::Scaling::of(&d.x, &d.y) {
-        Ok(scaling) => {
-            let (xt, yt) = scaling.apply(&d.x, &d.y);
-            let qs = modes::scaled_quadratic(Quadratic::of(&xt, &yt), k);
-            let (w0, b0) = scaling.to_standardized((s.init[0], s.init[1]));
-            count(&cs, &qs, [w0, b0], cs.best_fixed_lr(), s.eps, target(qs.star))
-        }
-        Err(_) => Count {
-            lr: cs.best_fixed_lr(),
-            predicted: None,
-            measured: None,
-            status: "not run: y is constant, so it cannot be standardized (the flat line fits exactly)".into(),
-        },
-    };
+    let scaling = crate::standardize::Scaling::of(&d.x, &d.y)?;
+    let (xt, yt) = scaling.apply(&d.x, &d.y);
+    let qs = modes::scaled_quadratic(Quadratic::of(&xt, &yt), k);
+    let (w0, b0) = scaling.to_standardized((s.init[0], s.init[1]));
+    let standardized = count(&cs, &qs, [w0, b0], cs.best_fixed_lr(), s.eps, target(qs.star));
 
     let mut diagnosis = Diagnosis {
         n,
@@ -325,7 +320,7 @@ fn sgd(d: &Dataset, q: &Quadratic, c: &Curvature, s: &Settings, m: usize, steps:
         floor: modes::rounding_floor(q.star),
     };
     for t in 0..=steps {
-        let diverged = optim::has_diverged(q.loss(theta), loss0);
+        let diverged = gd::has_diverged(q.loss(theta), loss0);
         if t % stride == 0 || t == steps || diverged {
             modes.steps.push(t);
             modes.measured.push(modes::components(c, q.star, theta));
@@ -422,6 +417,12 @@ fn sci(v: f64) -> String {
     }
 }
 
+/// A value for the text report: `sig` significant digits, in scientific notation when
+/// plain digits would be too many ("4.0 × 10⁻¹⁶", not "0.0000000000000004").
+fn num(v: f64, sig: usize) -> String {
+    if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e7) { crate::report::fmt_sci(v, sig) } else { fmt_sig(v, sig) }
+}
+
 /// A shrink factor: 4 significant digits, which tell 0.9995 from 1.
 fn shrink_text(v: f64) -> String {
     if (1e-3..1e5).contains(&v) { fmt_sig(v, 4) } else { sci(v) }
@@ -449,12 +450,12 @@ fn verdict(d: &Diagnosis, k: f64) -> Vec<String> {
             "At η = {} the run diverges: stopped at step {at}, its loss above 10⁶ × its start. The largest stable η for this loss is 2/λmax = {}, so yours is {}× too large.{sum_note}",
             sci(d.lr),
             sci(d.max_stable_lr),
-            fmt_sig(d.lr / d.max_stable_lr, 3)
+            num(d.lr / d.max_stable_lr, 3)
         ));
     } else if d.kappa < 10.0 {
         lines.push(format!(
             "κ = {}: this problem is well conditioned, both directions of the error shrink at similar rates; after your {} steps they are at {} and {} of their start.",
-            fmt_sig(d.kappa, 3),
+            num(d.kappa, 3),
             fmt_count(d.steps as f64),
             sci(d.shrink_predicted.v_min),
             sci(d.shrink_predicted.v_max)
@@ -466,10 +467,10 @@ fn verdict(d: &Diagnosis, k: f64) -> Vec<String> {
         lines.push(format!(
             "At η = {} your {who}'s error shrinks by a factor e only every 1/(ηλmin) ≈ {} steps: the slow direction is {} % {who} (λmin = {}, κ = {}). After your {} steps it is still {} of its start (predicted {}); the fast direction is at {}.{sum_note}",
             sci(d.lr),
-            fmt_sig(1.0 / (d.lr * d.lambda_min), 3),
-            fmt_sig(100.0 * share, 4),
-            fmt_sig(d.lambda_min, 4),
-            fmt_sig(d.kappa, 4),
+            num(1.0 / (d.lr * d.lambda_min), 3),
+            num(100.0 * share, 4),
+            num(d.lambda_min, 4),
+            num(d.kappa, 4),
             fmt_count(d.steps as f64),
             d.shrink_measured.v_min.map_or("—".into(), shrink_text),
             shrink_text(d.shrink_predicted.v_min),
@@ -486,11 +487,11 @@ fn verdict(d: &Diagnosis, k: f64) -> Vec<String> {
     ));
     lines.push(format!(
         "Fix: centre x (κ {} → {}; {} at its best η, {}) or standardize it (κ = {}; {} at η = {}), or solve in closed form (`fit`).",
-        fmt_sig(d.kappa, 4),
-        fmt_sig(d.kappa_centered, 4),
+        num(d.kappa, 4),
+        num(d.kappa_centered, 4),
         steps_text(&d.steps_to_eps.centered),
         sci(d.steps_to_eps.centered.lr),
-        fmt_sig(d.kappa_standardized, 3),
+        num(d.kappa_standardized, 3),
         steps_text(&d.steps_to_eps.standardized),
         sci(d.steps_to_eps.standardized.lr)
     ));
@@ -499,8 +500,8 @@ fn verdict(d: &Diagnosis, k: f64) -> Vec<String> {
         let predicted = d.modes.predicted(*d.modes.steps.last().expect("a run has a start"));
         lines.push(format!(
             "Mini-batches of {m}: the numbers above are for the full-batch curvature. Your SGD run ended at w = {}, b = {}; its error along (v_min, v_max) is ({}, {}), where full-batch descent predicts ({}, {}).",
-            fmt_sig(d.end.w, 5),
-            fmt_sig(d.end.b, 5),
+            num(d.end.w, 5),
+            num(d.end.b, 5),
             sci(last[0]),
             sci(last[1]),
             sci(predicted[0]),
@@ -542,7 +543,7 @@ fn check_finite(d: &Diagnosis) -> Result<()> {
 impl Diagnosis {
     /// The readable report `diagnose` prints: the analysis, then the verdict.
     pub fn text(&self) -> String {
-        let dir = |v: &Direction| format!("(w {}, b {})", fmt_sig(v.w, 4), fmt_sig(v.b, 4));
+        let dir = |v: &Direction| format!("(w {}, b {})", num(v.w, 4), num(v.b, 4));
         let loss = match self.loss {
             Reduction::Mean => "mean",
             Reduction::Sum => "sum",
@@ -554,26 +555,26 @@ impl Diagnosis {
              step sizes largest stable 2/λmax = {}, best fixed 2/(λmin + λmax) = {}\n\
              κ after    centring x: {}, standardizing: {}\n",
             self.n,
-            fmt_sig(self.optimum.w, 6),
-            fmt_sig(self.optimum.b, 6),
-            fmt_sig(self.lambda_min, 4),
+            num(self.optimum.w, 6),
+            num(self.optimum.b, 6),
+            num(self.lambda_min, 4),
             dir(&self.v_min),
-            fmt_sig(self.lambda_max, 4),
+            num(self.lambda_max, 4),
             dir(&self.v_max),
-            fmt_sig(self.kappa, 4),
+            num(self.kappa, 4),
             sci(self.max_stable_lr),
             sci(self.best_lr),
-            fmt_sig(self.kappa_centered, 4),
-            fmt_sig(self.kappa_standardized, 3),
+            num(self.kappa_centered, 4),
+            num(self.kappa_standardized, 3),
         );
         let run = match self.batch {
             None => format!("{} full-batch steps", fmt_count(self.steps as f64)),
             Some(m) => format!("{} mini-batch steps of {m}", fmt_count(self.steps as f64)),
         };
-        out += &format!("your run   η = {}, {run} from (w {}, b {})\n", sci(self.lr), fmt_sig(self.init.w, 4), fmt_sig(self.init.b, 4));
+        out += &format!("your run   η = {}, {run} from (w {}, b {})\n", sci(self.lr), num(self.init.w, 4), num(self.init.b, 4));
         out += &match self.diverged_at {
             Some(k) => format!("           diverged: stopped at step {k}\n"),
-            None => format!("           ended at (w {}, b {})\n", fmt_sig(self.end.w, 6), fmt_sig(self.end.b, 6)),
+            None => format!("           ended at (w {}, b {})\n", num(self.end.w, 6), num(self.end.b, 6)),
         };
         let measured = |v: Option<f64>| v.map_or("—".into(), shrink_text);
         out += &format!(

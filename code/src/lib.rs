@@ -11,18 +11,20 @@ pub mod curvature;
 pub mod data;
 pub mod diagnose;
 pub mod error;
+pub mod gd;
 pub mod grad;
 pub mod linalg;
 pub mod loss;
 pub mod modes;
 pub mod nist;
 pub mod nn;
-pub mod optim;
 pub mod optimizers;
 pub mod plot;
+pub mod quadratic;
 pub mod report;
 pub mod standardize;
 pub mod stats;
+pub mod table;
 
 pub use error::{Error, Result};
 /// Re-exported so that examples and readers use the same version as the library.

@@ -12,8 +12,9 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use crate::curvature::{self, Curvature};
-use crate::optim::{self, Trace};
-use crate::optimizers::{Gd, Optimizer, Quadratic};
+use crate::gd::{self, Trace};
+use crate::optimizers::{Gd, Optimizer};
+use crate::quadratic::Quadratic;
 use crate::plot::{self, DrawResult, palette};
 
 /// How the squared errors are reduced to one loss. The sum multiplies the Hessian, and
@@ -119,7 +120,7 @@ pub struct Modes {
 }
 
 impl Modes {
-    /// The components of a recorded run (e.g. [`optim::gradient_descent`]'s trace) on a
+    /// The components of a recorded run (e.g. [`gd::gradient_descent`]'s trace) on a
     /// loss of curvature `c` with minimum `star`.
     pub fn from_trace(c: &Curvature, star: [f64; 2], trace: &Trace) -> Modes {
         let measured = trace.w.iter().zip(&trace.b).map(|(&w, &b)| components(c, star, [w, b])).collect();
@@ -134,7 +135,7 @@ impl Modes {
     }
 
     /// Runs `iterations` steps of plain gradient descent on `q` (O(1) per step), stops on
-    /// divergence with the book's test ([`optim::has_diverged`]), and keeps at most about
+    /// divergence with the book's test ([`gd::has_diverged`]), and keeps at most about
     /// `max_points` of them for a figure. Returns the modes and the last iterate.
     pub fn gradient_descent(
         q: &Quadratic,
@@ -157,7 +158,7 @@ impl Modes {
             floor: rounding_floor(q.star),
         };
         for t in 0..=iterations {
-            let diverged = optim::has_diverged(q.loss(theta), loss0);
+            let diverged = gd::has_diverged(q.loss(theta), loss0);
             if t % stride == 0 || t == iterations || diverged {
                 modes.steps.push(t);
                 modes.measured.push(components(c, q.star, theta));
@@ -338,7 +339,7 @@ mod tests {
     #[test]
     fn measured_components_follow_theory_on_the_paris_data() {
         let (d, c, star) = paris();
-        let trace = optim::gradient_descent(&d.x, &d.y, (25.0, 100.0), 1e-5, 200);
+        let trace = gd::gradient_descent(&d.x, &d.y, (25.0, 100.0), 1e-5, 200);
         let m = Modes::from_trace(&c, star, &trace);
         // Exact for a quadratic: what is left is rounding, below 1e-9 relative plus one
         // unit ε·‖θ*‖ ≈ 3.4e-14 (the steep component ends near 7e-8).
@@ -357,7 +358,7 @@ mod tests {
     fn the_fast_run_matches_the_recorded_one() {
         let (d, c, star) = paris();
         let q = Quadratic::of(&d.x, &d.y);
-        let trace = optim::gradient_descent(&d.x, &d.y, (25.0, 100.0), 1e-5, 200);
+        let trace = gd::gradient_descent(&d.x, &d.y, (25.0, 100.0), 1e-5, 200);
         let slow = Modes::from_trace(&c, star, &trace);
         let (fast, last) = Modes::gradient_descent(&q, &c, [25.0, 100.0], 1e-5, 200, 1000);
         assert_eq!(fast.steps, slow.steps);
@@ -378,7 +379,7 @@ mod tests {
         let q = Quadratic::of(&d.x, &d.y);
         let lr = 1.05 * c.max_stable_lr();
         let (m, _) = Modes::gradient_descent(&q, &c, [25.0, 100.0], lr, 1000, 100);
-        let slow = optim::gradient_descent(&d.x, &d.y, (25.0, 100.0), lr, 1000);
+        let slow = gd::gradient_descent(&d.x, &d.y, (25.0, 100.0), lr, 1000);
         assert_eq!(m.diverged_at, slow.diverged_at);
         assert_eq!(m.steps.last().copied(), m.diverged_at);
         let sum = Reduction::Sum.curvature(&d.x);
@@ -397,8 +398,8 @@ mod tests {
         let target = 1e-6 * star[0].hypot(star[1]);
         // Chapter 4's table: 5 159 812 steps at η = 1e-5, 230 051 at the best fixed step.
         for (lr, expected) in [(1e-5, 5_159_812), (c.best_fixed_lr(), 230_051), (1e-4, 0)] {
-            let measured = match optim::iterations_to_reach(&d.x, &d.y, (25.0, 100.0), lr, 1e-6, 10_000_000) {
-                optim::Reach::Reached(k) => k as u64,
+            let measured = match gd::iterations_to_reach(&d.x, &d.y, (25.0, 100.0), lr, 1e-6, 10_000_000) {
+                gd::Reach::Reached(k) => k as u64,
                 other => panic!("{other:?}"),
             };
             assert_eq!(steps_to_reach(&c, lr, start, target), Some(measured), "η = {lr}");
@@ -416,7 +417,7 @@ mod tests {
     #[test]
     fn figure_is_deterministic_and_labelled() {
         let (d, c, star) = paris();
-        let trace = optim::gradient_descent(&d.x, &d.y, (25.0, 100.0), 1e-5, 200);
+        let trace = gd::gradient_descent(&d.x, &d.y, (25.0, 100.0), 1e-5, 200);
         let m = Modes::from_trace(&c, star, &trace);
         let labels = Labels { title: "t", x_desc: "iteration t", y_desc: "|error along v| (log scale)" };
         let a = modes_figure(&m, labels).unwrap();

@@ -176,7 +176,7 @@ mod tests {
     fn fit_matches_hand_written_gradient_descent() {
         let d = crate::data::paris_rents(crate::data::BOOK_SEED);
         let h = fit(&d.x, &d.y, (25.0, 100.0), MSELoss { reduction: Reduction::Mean }, 1e-5, 50);
-        let t = crate::optim::gradient_descent(&d.x, &d.y, (25.0, 100.0), 1e-5, 50);
+        let t = crate::gd::gradient_descent(&d.x, &d.y, (25.0, 100.0), 1e-5, 50);
         for k in 0..=50 {
             // Same maths, summed in a different order: agreement to rounding.
             assert!((h.weight[k] - t.w[k]).abs() < 1e-12 * t.w[k].abs(), "{k}");

@@ -2,11 +2,13 @@
 //! sizes and schedules, heavy-ball momentum, Nesterov, AdaGrad, RMSprop, Adam, Newton.
 //!
 //! Each optimizer only sees the current parameters θ = (w, b) and a gradient; one shared
-//! runner ([`run`]) records the history in an [`optim::Trace`] and stops a run with the
-//! same divergence test as [`optim::gradient_descent`] ([`optim::has_diverged`]).
+//! runner ([`run`]) records the history in a [`gd::Trace`] and stops a run with the same
+//! divergence test as chapter 4's [`gd::gradient_descent`] ([`gd::has_diverged`]).
+//! Plain gradient descent lives in [`crate::gd`], which does not depend on this module.
 
-use crate::curvature::{self, Sym2};
-use crate::optim::{self, Reach, Trace};
+use crate::curvature::Sym2;
+use crate::gd::{self, Reach, Trace};
+use crate::quadratic::Quadratic;
 
 // ANCHOR: trait
 /// One update rule. `t` counts the steps already taken (0 on the first step); the
@@ -278,51 +280,11 @@ impl Optimizer for Newton {
 }
 // ANCHOR_END: newton
 
-// ANCHOR: quadratic
-/// The MSE of a data set as the quadratic it is: L(θ) = L* + ½(θ − θ*)ᵀH(θ − θ*),
-/// ∇L(θ) = H·θ − c, from sums gathered once, so a step costs O(1) instead of O(n).
-#[derive(Debug, Clone, Copy)]
-pub struct Quadratic {
-    pub h: Sym2,
-    pub c: [f64; 2],
-    pub star: [f64; 2],
-    pub floor: f64,
-}
-
-impl Quadratic {
-    pub fn of(x: &[f64], y: &[f64]) -> Quadratic {
-        let n = x.len() as f64;
-        let c = [
-            2.0 / n * x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>(),
-            2.0 / n * y.iter().sum::<f64>(),
-        ];
-        let (ws, bs) = crate::stats::least_squares(x, y);
-        Quadratic { h: curvature::hessian(x), c, star: [ws, bs], floor: crate::loss::mse(x, y, ws, bs) }
-    }
-    pub fn grad(&self, t: [f64; 2]) -> [f64; 2] {
-        let h = self.h;
-        [h[0][0] * t[0] + h[0][1] * t[1] - self.c[0], h[1][0] * t[0] + h[1][1] * t[1] - self.c[1]]
-    }
-    pub fn loss(&self, t: [f64; 2]) -> f64 {
-        self.floor + self.excess(t)
-    }
-    /// L(θ) − L* = ½(θ − θ*)ᵀH(θ − θ*), without the cancellation of subtracting L*.
-    pub fn excess(&self, t: [f64; 2]) -> f64 {
-        let e = [t[0] - self.star[0], t[1] - self.star[1]];
-        let h = self.h;
-        0.5 * (h[0][0] * e[0] * e[0] + 2.0 * h[0][1] * e[0] * e[1] + h[1][1] * e[1] * e[1])
-    }
-    /// ‖θ − θ*‖ / ‖θ*‖.
-    pub fn relative_error(&self, t: [f64; 2]) -> f64 {
-        (t[0] - self.star[0]).hypot(t[1] - self.star[1]) / self.star[0].hypot(self.star[1]).max(f64::MIN_POSITIVE)
-    }
-}
-// ANCHOR_END: quadratic
 
 // ANCHOR: run
 /// The shared runner: `iterations` steps of `opt` from `start`, with the gradient and
 /// the loss supplied by the caller (full batch, mini-batch, …). Records every iterate
-/// and stops, marking `diverged_at`, when [`optim::has_diverged`] says so.
+/// and stops, marking `diverged_at`, when [`gd::has_diverged`] says so.
 pub fn run(
     opt: &mut dyn Optimizer,
     start: [f64; 2],
@@ -339,7 +301,7 @@ pub fn run(
         trace.b.push(theta[1]);
         trace.loss.push(l);
         trace.grad.push((g[0], g[1]));
-        if optim::has_diverged(l, trace.loss[0]) {
+        if gd::has_diverged(l, trace.loss[0]) {
             trace.diverged_at = Some(t);
             break;
         }
@@ -383,7 +345,7 @@ pub fn fit_standardized(
             return Ok((w, b, t));
         }
         let loss = q.loss(theta);
-        if optim::has_diverged(loss, loss0) {
+        if gd::has_diverged(loss, loss0) {
             return Err(crate::Error::Diverged { iteration: t, lr: opt.lr(), what: "on standardized data".into() });
         }
         if t < budget {
@@ -398,7 +360,7 @@ pub fn fit_standardized(
 }
 
 /// Steps of `opt` until ‖θ − θ*‖/‖θ*‖ < `eps`, at most `budget`, without recording the
-/// history (the same test and the same stop as [`optim::iterations_to_reach`]). Returns
+/// history (the same test and the same stop as [`gd::iterations_to_reach`]). Returns
 /// how the run ended and where it stopped.
 pub fn reach(opt: &mut dyn Optimizer, q: &Quadratic, start: [f64; 2], eps: f64, budget: usize) -> (Reach, [f64; 2]) {
     reach_by(opt, q, start, eps, budget, |t| q.relative_error(t))
@@ -421,7 +383,7 @@ pub fn reach_by(
         if e < eps {
             return (Reach::Reached(t), theta);
         }
-        if optim::has_diverged(q.loss(theta), loss0) {
+        if gd::has_diverged(q.loss(theta), loss0) {
             return (Reach::Diverged(t), theta);
         }
         if t == budget {
@@ -474,24 +436,11 @@ mod tests {
     }
 
     #[test]
-    fn quadratic_matches_the_data_loss_and_gradient() {
-        let d = crate::data::paris_rents(crate::data::BOOK_SEED);
-        let q = Quadratic::of(&d.x, &d.y);
-        for (w, b) in [(25.0, 100.0), (0.0, 0.0), (40.0, -300.0)] {
-            let (gw, gb) = crate::grad::gradients(&d.x, &d.y, w, b);
-            let g = q.grad([w, b]);
-            assert!((g[0] - gw).abs() < 1e-9 * gw.abs().max(1.0) && (g[1] - gb).abs() < 1e-9 * gb.abs().max(1.0));
-            let l = crate::loss::mse(&d.x, &d.y, w, b);
-            assert!((q.loss([w, b]) / l - 1.0).abs() < 1e-9);
-        }
-    }
-
-    #[test]
     fn plain_gd_is_chapter_4s_gradient_descent() {
         let d = crate::data::paris_rents(crate::data::BOOK_SEED);
         let q = Quadratic::of(&d.x, &d.y);
         let a = run_quadratic(&mut Gd::new(1e-5), &q, [25.0, 100.0], 200);
-        let b = optim::gradient_descent(&d.x, &d.y, (25.0, 100.0), 1e-5, 200);
+        let b = gd::gradient_descent(&d.x, &d.y, (25.0, 100.0), 1e-5, 200);
         for k in [1, 10, 200] {
             assert!((a.w[k] - b.w[k]).abs() < 1e-9 && (a.b[k] - b.b[k]).abs() < 1e-9, "{k}");
         }
@@ -543,7 +492,7 @@ mod tests {
         // The same runner as chapter 4: same divergence iteration above 2/λmax.
         let lr = 1.05 * c.max_stable_lr();
         let t = run_quadratic(&mut Gd::new(lr), &q, [25.0, 100.0], 2000);
-        let slow = optim::gradient_descent(&d.x, &d.y, (25.0, 100.0), lr, 2000);
+        let slow = gd::gradient_descent(&d.x, &d.y, (25.0, 100.0), lr, 2000);
         assert_eq!(t.diverged_at, slow.diverged_at);
         assert!(t.diverged_at.is_some());
         assert_eq!(reach(&mut Gd::new(lr), &q, [25.0, 100.0], 1e-6, 2000).0, Reach::Diverged(t.diverged_at.unwrap()));

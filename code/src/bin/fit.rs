@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use linreg::linalg::{self, Method};
-use linreg::{Error, Result, data, optim, optimizers};
+use linreg::{Error, Result, data, gd, optimizers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Choice {
@@ -70,7 +70,7 @@ fn run(args: &Args) -> Result<()> {
         }
         Choice::Gd => {
             linalg::check_full_rank(&x)?;
-            let g = optim::gradient_descent_standardized(&d.x, &d.y, GD_LR, GD_MAX_ITERATIONS, GD_TOL)?;
+            let g = gd::gradient_descent_standardized(&d.x, &d.y, GD_LR, GD_MAX_ITERATIONS, GD_TOL)?;
             vec![g.b, g.w]
         }
         Choice::Covvar => linalg::fit(Method::CovVar, &x, &d.y)?,

@@ -9,7 +9,7 @@ use crate::data::Dataset;
 use crate::error::Result;
 use crate::linalg::{self, Method};
 use crate::nist;
-use crate::optim;
+use crate::gd;
 use crate::plot::{self, DrawResult, palette};
 use crate::report::{Report, fmt_sig};
 
@@ -122,7 +122,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         let t = linalg::fit(m, &x, &d.y)?;
         fits.push((m.name(), t[1], t[0]));
     }
-    let gd = optim::gradient_descent_standardized(&d.x, &d.y, GD_LR, GD_MAX_ITERATIONS, GD_TOL)?;
+    let gd = gd::gradient_descent_standardized(&d.x, &d.y, GD_LR, GD_MAX_ITERATIONS, GD_TOL)?;
     fits.push(("gd", gd.w, gd.b));
     let (w_ref, b_ref) = (fits[2].1, fits[2].2);
     let rel = |a: f64, b: f64| if b == 0.0 { a.abs() } else { ((a - b) / b).abs() };

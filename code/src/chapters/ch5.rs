@@ -10,7 +10,7 @@ use crate::curvature::{Curvature, Sym2};
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::loss::mse;
-use crate::optim::{Reach, gradient_descent, iterations_to_reach};
+use crate::gd::{Reach, gradient_descent, iterations_to_reach};
 use crate::plot::{self, DrawResult, palette};
 use crate::report::{Report, fmt_sci, fmt_sig};
 use crate::standardize::{Divisor, Scaling};
@@ -321,8 +321,8 @@ fn contours_figure(
     scaling: &Scaling,
     star: (f64, f64),
     tilde_star: (f64, f64),
-    raw_run: &crate::optim::Trace,
-    std_run: &crate::optim::Trace,
+    raw_run: &crate::gd::Trace,
+    std_run: &crate::gd::Trace,
 ) -> Result<String> {
     let raw_grid = super::ch2::loss_grid(d, &super::ch2::Window::around_optimum(d), 81);
     let (xt, yt) = scaling.apply(&d.x, &d.y);
@@ -369,8 +369,11 @@ fn contours_figure(
                 .build_cartesian_2d(g.xs[0]..*g.xs.last().unwrap(), g.ys[0]..*g.ys.last().unwrap())?;
             // plot::tick prints 0.6000000000000001 as "0.600": round tick values first.
             let tick = |v: &f64| plot::tick((v * 1e6).round() / 1e6 + 0.0);
+            let (xr, yr) = (chart.x_range(), chart.y_range());
             chart
                 .configure_mesh()
+                .x_labels(plot::labels_for(xr.start, xr.end, false))
+                .y_labels(plot::labels_for(yr.start, yr.end, false))
                 .x_desc(p.x_desc)
                 .y_desc(p.y_desc)
                 .axis_desc_style(plot::axis_desc_style())

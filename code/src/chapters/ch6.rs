@@ -1,219 +1,78 @@
-//! Chapter 6 — learning-rate schedules and adaptive optimizers, on raw and standardized data.
+//! Chapter 6 — step sizes: one learning rate per parameter, and schedules (the seed
+//! answer's ×1.03 growth, 1/(1 + 0.01t), step decay, cosine), on the raw Paris data.
 
 use plotters::prelude::*;
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
-use rand_chacha::ChaCha8Rng;
 
-pub const ABOUT: &str =
-    "Chapter 6: per-parameter learning rates, schedules, momentum, Nesterov, AdaGrad, RMSprop, Adam and Newton, raw and standardized.";
+pub const ABOUT: &str = "Chapter 6: per-parameter learning rates (the Hessian's diagonal) and learning-rate schedules (growing, 1/(1+0.01t), step, cosine).";
 
-use crate::contour::{self, Grid};
-use crate::curvature::Curvature;
+use crate::curvature::{self, Curvature, Sym2};
 use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
-use crate::optim::{self, Reach, Trace};
-use crate::optimizers::{
-    AdaGrad, Adam, Gd, Momentum, Nesterov, Newton, Optimizer, Quadratic, RmsProp, Schedule, reach_by, run,
-    run_quadratic,
-};
+use crate::gd::{Reach, Trace};
+use crate::optimizers::{Gd, Schedule, reach, run_quadratic};
 use crate::plot::{self, DrawResult, palette};
-use crate::report::{Report, fmt_sci, fmt_sig};
+use crate::quadratic::Quadratic;
+use crate::report::{Report, fmt_sig};
 use crate::standardize::Scaling;
 use crate::stats;
 
 /// The notebook's start, and the target of the long runs (as in chapter 4).
 pub const START: (f64, f64) = (25.0, 100.0);
 pub const EPS: f64 = 1e-6;
-/// Step budget of the optimizer table.
-pub const BUDGET: usize = 100_000;
-/// Steps of each run of the learning-rate sweep, and its grid: 10^(k/4).
-pub const SWEEP_STEPS: usize = 1000;
-const SWEEP_K: std::ops::RangeInclusive<i32> = -28..=12;
-/// Relative excess losses below this (exact zeros included) are shown at it.
-const SWEEP_FLOOR: f64 = 1e-32;
 /// Length of the schedule experiments, and the seed's schedule constants.
 pub const SCHEDULE_STEPS: usize = 1000;
 pub const GROWTH: f64 = 1.03;
 pub const DECAY: f64 = 0.01;
+/// The step-decay schedule: halve every this many steps; the cosine's final fraction.
+pub const STEP_EVERY: usize = 200;
+pub const COSINE_FLOOR: f64 = 0.01;
 /// The seed's per-parameter learning rates (k_lr, b_lr).
 pub const SEED_LRS: [f64; 2] = [0.01, 0.1];
-/// Mini-batch experiment: epochs from θ*, batch sizes, step sizes (raw, standardized).
-pub const EPOCHS: usize = 1000;
-pub const BATCHES: [usize; 3] = [1, 10, 50];
-pub const SGD_LR_RAW: f64 = 1e-5;
-pub const SGD_LR_STD: f64 = 0.05;
-/// Steps shown in the trajectory and loss figures (raw, standardized).
-const SHOWN_RAW: usize = 3000;
-const SHOWN_STD: usize = 40;
-
-/// One colour per optimizer, the same in every figure of the chapter.
-const COLOURS: [(&str, RGBColor); 8] = [
-    ("gd", palette::ORANGE),
-    ("diagonal", palette::YELLOW),
-    ("momentum", palette::SKY),
-    ("nesterov", palette::DATA),
-    ("adagrad", palette::PURPLE),
-    ("rmsprop", palette::TRUE),
-    ("adam", palette::FIT),
-    ("newton", palette::INK),
-];
-
-fn colour(key: &str) -> RGBColor {
-    COLOURS.iter().find(|(k, _)| key.starts_with(k)).map_or(palette::INK, |(_, c)| *c)
-}
-
-
-/// One setting of the experiments: raw or standardized.
-struct Setting {
-    key: &'static str,
-    q: Quadratic,
-    c: Curvature,
-    start: [f64; 2],
-    /// Back to (w, b) in €/m² and €.
-    to_raw: Box<dyn Fn([f64; 2]) -> [f64; 2]>,
-}
-
-/// The optimizers of the sweep, at step size `lr` (momentum and Nesterov with β = 0.9).
-const SWEPT: [&str; 6] = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"];
-
-fn swept(key: &str, lr: f64) -> Box<dyn Optimizer> {
-    match key {
-        "gd" => Box::new(Gd::new(lr)),
-        "momentum" => Box::new(Momentum::new(lr, 0.9)),
-        "nesterov" => Box::new(Nesterov::new(lr, 0.9)),
-        "adagrad" => Box::new(AdaGrad::new(lr)),
-        "rmsprop" => Box::new(RmsProp::new(lr)),
-        _ => Box::new(Adam::new(lr)),
-    }
-}
-
-fn sweep_label(key: &str) -> &'static str {
-    match key {
-        "gd" => "gradient descent",
-        "momentum" => "heavy ball, β = 0.9",
-        "nesterov" => "Nesterov, β = 0.9",
-        other => label(other),
-    }
-}
-
-fn label(key: &str) -> &'static str {
-    match key {
-        "gd" | "gd_inv" => "gradient descent, η = 1/λmax",
-        "gd_best" => "gradient descent, η = 2/(λmin + λmax)",
-        "diagonal" => "per-parameter (diagonal) steps",
-        "momentum" => "heavy ball (momentum)",
-        "nesterov" => "Nesterov",
-        "adagrad" => "AdaGrad",
-        "rmsprop" => "RMSprop",
-        "adam" => "Adam",
-        _ => "Newton",
-    }
-}
-
-/// A tuned optimizer of the table, and its predicted contraction per step (if theory gives one).
-struct Entry {
-    key: &'static str,
-    params: String,
-    opt: Box<dyn Optimizer>,
-    rho: Option<f64>,
-}
-
-/// The optimizers of the table with the parameters theory picks for this curvature
-/// (adaptive ones: the best step of the sweep).
-fn entries(s: &Setting, best: &dyn Fn(&str) -> f64) -> Vec<Entry> {
-    let c = &s.c;
-    let h = s.q.h;
-    let rk = c.condition_number().sqrt();
-    let r = h[0][1].abs() / (h[0][0] * h[1][1]).sqrt();
-    let momentum = Momentum::optimal(c.lambda_min, c.lambda_max);
-    let nesterov = Nesterov::standard(c.lambda_min, c.lambda_max);
-    let mut v = vec![
-        Entry {
-            key: "gd_inv",
-            params: format!("η = {}", fmt_sci(1.0 / c.lambda_max, 3)),
-            opt: Box::new(Gd::new(1.0 / c.lambda_max)),
-            rho: Some(c.contraction(1.0 / c.lambda_max)),
-        },
-        Entry {
-            key: "gd_best",
-            params: format!("η = {}", fmt_sci(c.best_fixed_lr(), 3)),
-            opt: Box::new(Gd::new(c.best_fixed_lr())),
-            rho: Some(c.contraction(c.best_fixed_lr())),
-        },
-        Entry {
-            key: "diagonal",
-            params: format!("η_w = {}, η_b = {}", fmt_sci(1.0 / h[0][0], 3), fmt_sci(1.0 / h[1][1], 3)),
-            opt: Box::new(Gd::per_parameter([1.0 / h[0][0], 1.0 / h[1][1]])),
-            rho: Some(r),
-        },
-        Entry {
-            key: "momentum",
-            params: format!("η = {}, β = {}", fmt_sci(momentum.lr, 3), fmt_sig(momentum.beta, 4)),
-            opt: Box::new(momentum),
-            rho: Some((rk - 1.0) / (rk + 1.0)),
-        },
-        Entry {
-            key: "nesterov",
-            params: format!("η = {}, β = {}", fmt_sci(nesterov.lr, 3), fmt_sig(nesterov.beta, 4)),
-            opt: Box::new(nesterov),
-            rho: Some(1.0 - 1.0 / rk),
-        },
-    ];
-    for key in ["adagrad", "rmsprop", "adam"] {
-        v.push(Entry { key, params: format!("η = {} (best of the sweep)", fmt_sci(best(key), 2)), opt: swept(key, best(key)), rho: None });
-    }
-    let newton = Newton::new(h).expect("x is not constant, so H is invertible");
-    v.push(Entry { key: "newton", params: "H⁻¹ (exact)".into(), opt: Box::new(newton), rho: Some(0.0) });
-    v
-}
-
-/// Iterations predicted from a contraction factor ρ to shrink the error by `shrink`.
-fn predicted(rho: f64, shrink: f64) -> f64 {
-    if rho <= 0.0 { 1.0 } else { (shrink.ln() / rho.ln()).ceil().max(1.0) }
-}
+/// Step budget of the diagonal-step run (it needs a few hundred).
+const DIAG_BUDGET: usize = 100_000;
 
 /// Spectral radius of the iteration matrix I − D·H of gradient descent with per-parameter
 /// steps D = diag(a, b): above 1, the run diverges.
-fn spectral_radius(h: [[f64; 2]; 2], a: f64, b: f64) -> f64 {
+pub fn spectral_radius(h: Sym2, a: f64, b: f64) -> f64 {
     let m = [[1.0 - a * h[0][0], -a * h[0][1]], [-b * h[1][0], 1.0 - b * h[1][1]]];
     let (tr, det) = (m[0][0] + m[1][1], m[0][0] * m[1][1] - m[0][1] * m[1][0]);
     let disc = tr * tr / 4.0 - det;
     if disc >= 0.0 { (tr / 2.0).abs() + disc.sqrt() } else { det.sqrt() }
 }
 
+// ANCHOR: eta_b_limit
+/// The largest stable η_b for a fixed η_w = a. D·H is similar to the symmetric positive
+/// definite D^½·H·D^½, so I − D·H has real eigenvalues 1 − μ; the run becomes unstable
+/// when the largest μ reaches 2, that is when det(2I − D·H) = 0:
+///   (2 − a·H_ww)(2 − b·H_bb) − a·b·H_wb² = 0  ⇔  b = 2(2 − a·H_ww) / ((2 − a·H_ww)·H_bb + a·H_wb²).
+pub fn eta_b_limit(h: Sym2, a: f64) -> f64 {
+    let u = 2.0 - a * h[0][0];
+    2.0 * u / (u * h[1][1] + a * h[0][1] * h[1][0])
+}
+// ANCHOR_END: eta_b_limit
+
 pub fn build(d: &Dataset) -> Result<(Report, String)> {
     if stats::variance(&d.x) == 0.0 {
         return Err(Error::Data("every x is the same, so the slope is undetermined (the Hessian is singular)".into()));
     }
     let mut r = Report::new();
-    let st = Scaling::of(&d.x, &d.y)?;
-    let (xs, ys) = st.apply(&d.x, &d.y);
-    let q_raw = Quadratic::of(&d.x, &d.y);
-    let q_std = Quadratic::of(&xs, &ys);
-    let star = q_raw.star;
-    let raw_error = move |t: [f64; 2]| (t[0] - star[0]).hypot(t[1] - star[1]) / star[0].hypot(star[1]).max(f64::MIN_POSITIVE);
-    let settings = [
-        Setting { key: "raw", q: q_raw, c: Curvature::of(&d.x), start: [START.0, START.1], to_raw: Box::new(|t| t) },
-        Setting {
-            key: "std",
-            q: q_std,
-            c: Curvature::of(&xs),
-            start: <[f64; 2]>::from(st.to_standardized(START)),
-            to_raw: Box::new(move |t| st.to_original((t[0], t[1])).into()),
-        },
-    ];
-    let c = settings[0].c;
+    let q = Quadratic::of(&d.x, &d.y);
+    let c = Curvature::of(&d.x);
     let h = c.hessian;
+    let star = q.star;
+    let s0 = [START.0, START.1];
+    let st = Scaling::of(&d.x, &d.y)?;
+    let (xs, _) = st.apply(&d.x, &d.y);
     r.number("w_star", star[0], 4).number("b_star", star[1], 4);
-    r.number("kappa", c.condition_number(), 4).number("sqrt_kappa", c.condition_number().sqrt(), 4);
-    r.number("kappa_std", settings[1].c.condition_number(), 6);
+    r.number("kappa", c.condition_number(), 4);
+    r.number("kappa_std", Curvature::of(&xs).condition_number(), 6);
     r.number("lambda_min", c.lambda_min, 4).number("lambda_max", c.lambda_max, 4);
     r.number_sci("max_stable_lr", c.max_stable_lr(), 3).number_sci("inv_lambda_max", 1.0 / c.lambda_max, 3);
 
     // Per-parameter steps: the seed's, and the diagonal of H.
-    let seed_run = run_quadratic(&mut Gd::per_parameter(SEED_LRS), &q_raw, settings[0].start, 1000);
+    let seed_run = run_quadratic(&mut Gd::per_parameter(SEED_LRS), &q, s0, 1000);
     r.integer("seed_lrs_diverged_at", seed_run.diverged_at.map_or(-1, |k| k as i64));
+    r.number("seed_lr_w_over_max", SEED_LRS[0] / c.max_stable_lr(), 3);
     let ratio = h[0][0] / h[1][1];
     let rr = h[0][1].abs() / (h[0][0] * h[1][1]).sqrt();
     r.number("h_ww", h[0][0], 5).number("h_bb", h[1][1], 3).number("h_wb", h[0][1], 5);
@@ -221,8 +80,20 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number_sci("diag_lr_w", 1.0 / h[0][0], 3).number("diag_lr_b", 1.0 / h[1][1], 3);
     r.number("diag_r", rr, 4).number("kappa_diag", (1.0 + rr) / (1.0 - rr), 4);
     r.number("two_over_h_bb", 2.0 / h[1][1], 3);
-    // Exercise 1: the same quantities for the reader's x = 0, 1, …, 99.
-    let rh = crate::curvature::hessian(&data::reader_question(data::BOOK_SEED).x);
+    // Diagonal steps on the raw data: the error shrinks by r per step (the iteration
+    // matrix I − D·H has eigenvalues ±r), so ⌈ln(ε/ε₀)/ln r⌉ steps.
+    let e0 = q.relative_error(s0);
+    let diag_predicted = ((EPS / e0).ln() / rr.ln()).ceil();
+    let diag_measured = match reach(&mut Gd::per_parameter([1.0 / h[0][0], 1.0 / h[1][1]]), &q, s0, EPS, DIAG_BUDGET).0 {
+        Reach::Reached(k) => k as i64,
+        _ => -1,
+    };
+    r.integer("diag_iterations", diag_measured).number("diag_predicted", diag_predicted, 6);
+    r.number("start_rel_error", e0, 3);
+    let gd_best = c.predicted_iterations(c.best_fixed_lr(), EPS / e0).unwrap_or(f64::INFINITY);
+    r.number("gd_best_predicted", gd_best, 6);
+    // Exercise 1: the same quantities for the reader's data.
+    let rh = curvature::hessian(&data::reader_question(data::BOOK_SEED).x);
     let reader_r = rh[0][1].abs() / (rh[0][0] * rh[1][1]).sqrt();
     r.number("reader_mean_x2", rh[0][0] / rh[1][1], 5).number("reader_r", reader_r, 3);
     r.number("reader_kappa_diag", (1.0 + reader_r) / (1.0 - reader_r), 3);
@@ -237,14 +108,13 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             Gd { lr: [eta0; 2], schedule: [Schedule::Constant, Schedule::Exponential { factor: GROWTH }] },
         ),
         ("inverse", "η₀/(1 + 0.01·t)", Gd::new(eta0).with_schedule(Schedule::InverseTime { decay: DECAY })),
-        ("step", "halved every 200 steps", Gd::new(eta0).with_schedule(Schedule::Step { every: 200, factor: 0.5 })),
+        ("step", "halved every 200 steps", Gd::new(eta0).with_schedule(Schedule::Step { every: STEP_EVERY, factor: 0.5 })),
         (
             "cosine",
             "cosine to 1 % over 1000 steps",
-            Gd::new(eta0).with_schedule(Schedule::Cosine { period: SCHEDULE_STEPS, floor: 0.01 }),
+            Gd::new(eta0).with_schedule(Schedule::Cosine { period: SCHEDULE_STEPS, floor: COSINE_FLOOR }),
         ),
     ];
-    let s0 = settings[0].start;
     let flat0 = ((s0[0] - star[0]) * c.v_min[0] + (s0[1] - star[1]) * c.v_min[1]).abs();
     let mut schedule_runs = Vec::new();
     let mut sched_table = String::from(
@@ -252,7 +122,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     );
     for (key, name, gd) in schedules {
         let mut opt = gd;
-        let t = run_quadratic(&mut opt, &q_raw, s0, SCHEDULE_STEPS);
+        let t = run_quadratic(&mut opt, &q, s0, SCHEDULE_STEPS);
         let end = t.diverged_at.unwrap_or(SCHEDULE_STEPS);
         let b_err = (t.b[end] - star[1]).abs();
         r.number(&format!("sched_{key}_b_error"), b_err, 3);
@@ -265,6 +135,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             // First step whose iteration matrix has spectral radius above 1.
             let onset = (0..10_000).find(|&k| spectral_radius(h, eta0, eta0 * GROWTH.powi(k)) > 1.0).unwrap_or(0);
             r.integer("grow_onset", onset as i64).number("grow_onset_lr_b", eta0 * GROWTH.powi(onset), 3);
+            r.number("grow_before_onset_lr_b", eta0 * GROWTH.powi(onset - 1), 3);
+            r.integer("grow_steps_unstable", k as i64 - onset as i64);
             (
                 if t.diverged_at.is_some() { format!("diverged at step {k}") } else { "ran to the end".into() },
                 format!("unstable from step {onset}"),
@@ -282,293 +154,29 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     }
     r.number("b_error_start", (s0[1] - star[1]).abs(), 4);
     r.file("schedules.md", sched_table);
-
-    // The sweep: final relative excess loss after SWEEP_STEPS, for each step size.
-    let lrs: Vec<f64> = SWEEP_K.map(|k| 10f64.powf(k as f64 / 4.0)).collect();
-    let mut sweeps = Vec::new();
-    for s in &settings {
-        let mut curves = Vec::new();
-        for key in SWEPT {
-            let excess0 = s.q.excess(s.start);
-            let pts: Vec<(f64, Option<f64>)> = lrs
-                .iter()
-                .map(|&lr| {
-                    let mut opt = swept(key, lr);
-                    let (end, theta) = reach_by(opt.as_mut(), &s.q, s.start, 0.0, SWEEP_STEPS, |_| 1.0);
-                    let v = match end {
-                        Reach::Diverged(_) => None,
-                        _ => Some((s.q.excess(theta) / excess0).max(SWEEP_FLOOR)),
-                    };
-                    (lr, v)
-                })
-                .collect();
-            let best = pts.iter().filter_map(|(lr, v)| v.map(|v| (*lr, v))).min_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or((lrs[0], 1.0));
-            let largest_stable = pts.iter().take_while(|(_, v)| v.is_some()).last().map_or(0.0, |p| p.0);
-            r.number_sci(&format!("sweep_{}_{key}_best_lr", s.key), best.0, 2);
-            r.number_sci(&format!("sweep_{}_{key}_best_loss", s.key), best.1, 2);
-            r.number_sci(&format!("sweep_{}_{key}_largest_stable", s.key), largest_stable, 2);
-            curves.push((key, pts, best.0));
-        }
-        sweeps.push(curves);
-    }
-
-    // The table.
-    let mut table = String::from(
-        "| optimizer | data | parameters | iterations to 10⁻⁶ | predicted | final w (€/m²) | final b (€) |\n\
-         |---|---|---|---:|---:|---:|---:|\n",
-    );
-    let mut shown = Vec::new();
-    for (i, s) in settings.iter().enumerate() {
-        let best = |key: &str| sweeps[i].iter().find(|(k, _, _)| *k == key).map_or(1e-3, |c| c.2);
-        let e0 = s.q.relative_error(s.start);
-        let shrink = EPS / e0;
-        let mut traces = Vec::new();
-        for mut e in entries(s, &best) {
-            let to_raw = &s.to_raw;
-            let (end, theta) = reach_by(e.opt.as_mut(), &s.q, s.start, EPS, BUDGET, |t| raw_error(to_raw(t)));
-            let [w, b] = to_raw(theta);
-            let key = format!("{}_{}", e.key, s.key);
-            let (measured, status, count) = match end {
-                Reach::Reached(k) => (fmt_count(k as f64), "reached", k as i64),
-                Reach::NotReached { error, .. } => {
-                    r.number_sci(&format!("{key}_error"), error, 2);
-                    (format!("not within {} (error {})", fmt_count(BUDGET as f64), fmt_sci(error, 1)), "not within budget", -1)
-                }
-                Reach::Diverged(k) => (format!("diverged at {k}"), "diverged", -1),
-            };
-            let p = e.rho.map(|rho| predicted(rho, shrink));
-            if let (Some(rho), Reach::NotReached { .. }) = (e.rho, end) {
-                // Where theory says the budget leaves the error: ε₀·ρ^budget.
-                r.number_sci(&format!("{key}_error_predicted"), e0 * rho.powf(BUDGET as f64), 2);
-            }
-            r.text(&format!("{key}_status"), status).integer(&format!("{key}_iterations"), count);
-            r.number(&format!("{key}_predicted"), p.unwrap_or(-1.0), 6);
-            r.number(&format!("{key}_w"), w, 6).number(&format!("{key}_b"), b, 6);
-            table += &format!(
-                "| {} | {} | {} | {measured} | {} | {} | {} |\n",
-                label(e.key),
-                if s.key == "raw" { "raw" } else { "standardized" },
-                e.params,
-                p.map_or("—".into(), fmt_count),
-                fmt_sig(w, 7),
-                fmt_sig(b, 7)
-            );
-            if e.key != "gd_best" {
-                // A fresh copy for the figures: `reach_by` changed the optimizer's state.
-                let mut fresh = entries(s, &best).into_iter().find(|f| f.key == e.key).expect("same list").opt;
-                let steps = if s.key == "raw" { SHOWN_RAW } else { SHOWN_STD };
-                traces.push((e.key, run_quadratic(fresh.as_mut(), &s.q, s.start, steps)));
-            }
-        }
-        shown.push(traces);
-    }
-    r.file("optimizers.md", table);
-    r.number("start_rel_error", settings[0].q.relative_error(settings[0].start), 3);
-
-    // Mini-batches: the spread around θ* at the end of each epoch.
-    let mut mb_table = String::from(
-        "| data | batch size | steps per epoch | spread of w / \\|w*\\| | spread of b / \\|b*\\| | ratio b / w |\n|---|---:|---:|---:|---:|---:|\n",
-    );
-    let mut clouds = Vec::new();
-    for (sk, xs_, ys_, lr, to_raw) in [
-        ("raw", &d.x, &d.y, SGD_LR_RAW, Box::new(|t: [f64; 2]| t) as Box<dyn Fn([f64; 2]) -> [f64; 2]>),
-        ("std", &xs, &ys, SGD_LR_STD, Box::new(move |t| st.to_original((t[0], t[1])).into())),
-    ] {
-        let q = Quadratic::of(xs_, ys_);
-        for m in BATCHES {
-            let ends = sgd_epochs(xs_, ys_, &q, m, lr, EPOCHS);
-            let pts: Vec<[f64; 2]> = ends[EPOCHS / 2..].iter().map(|t| to_raw(*t)).collect();
-            let sd = |i: usize| stats::std_dev(&pts.iter().map(|p| p[i]).collect::<Vec<_>>());
-            let (rw, rb) = (sd(0) / star[0].abs(), sd(1) / star[1].abs());
-            r.number(&format!("sgd_{sk}_{m}_spread_w"), rw, 3).number(&format!("sgd_{sk}_{m}_spread_b"), rb, 3);
-            let ratio = if rw > 0.0 { rb / rw } else { 0.0 };
-            r.number(&format!("sgd_{sk}_{m}_ratio"), ratio, 3);
-            mb_table += &format!(
-                "| {} | {m} | {} | {} | {} | {} |\n",
-                if sk == "raw" { "raw, η = 1e-5" } else { "standardized, η = 0.05" },
-                d.len().div_ceil(m.min(d.len())),
-                fmt_sci(rw, 2),
-                fmt_sci(rb, 2),
-                if rw > 0.0 { fmt_sig(ratio, 3) } else { "—".into() }
-            );
-            if sk == "raw" {
-                // In the eigenbasis: the spread along the flat and the steep direction.
-                let along = |v: [f64; 2]| {
-                    stats::std_dev(&pts.iter().map(|p| (p[0] - star[0]) * v[0] + (p[1] - star[1]) * v[1]).collect::<Vec<_>>())
-                };
-                r.number(&format!("sgd_raw_{m}_spread_flat"), along(c.v_min), 3);
-                r.number(&format!("sgd_raw_{m}_spread_steep"), along(c.v_max), 3);
-                // Stationary spread along an eigen-direction v for small η:
-                // Var ≈ η·vᵀΣₘv/(2λ), Σₘ the covariance of a batch gradient at θ*.
-                let sigma = batch_gradient_covariance(d, star, m);
-                let quad = |v: [f64; 2]| v[0] * (sigma[0][0] * v[0] + sigma[0][1] * v[1]) + v[1] * (sigma[1][0] * v[0] + sigma[1][1] * v[1]);
-                r.number(&format!("sgd_raw_{m}_stationary_flat"), (lr * quad(c.v_min) / (2.0 * c.lambda_min)).sqrt(), 3);
-                r.number(&format!("sgd_raw_{m}_stationary_steep"), (lr * quad(c.v_max) / (2.0 * c.lambda_max)).sqrt(), 3);
-            } else if m < d.len() {
-                clouds.push((m, pts));
-            }
-        }
-    }
-    r.file("minibatch.md", mb_table);
-    r.number("sgd_relax_steps", 1.0 / (SGD_LR_RAW * c.lambda_min), 3);
-    r.integer("sgd_raw_1_steps", (EPOCHS * d.len()) as i64);
-    r.number("x_mean", st.x_mean, 4);
+    // Exercise 2: the exact η_b at which I − D·H reaches spectral radius 1 (η_w = 1/λmax).
+    let limit = eta_b_limit(h, eta0);
+    r.number("eta_b_limit", limit, 4);
 
     r.file("ch6-schedules.svg", schedules_figure(&schedule_runs)?);
     r.file("ch6-schedule-runs.svg", schedule_runs_figure(&schedule_runs, star[1])?);
-    r.file("ch6-trajectories-raw.svg", trajectory_figure(&settings[0], &shown[0], false)?);
-    r.file("ch6-trajectories-std.svg", trajectory_figure(&settings[1], &shown[1], true)?);
-    r.file("ch6-loss-raw.svg", loss_figure(&settings[0], &shown[0], "Raw data: only Newton is fast; momentum needs ~√κ steps")?);
-    r.file("ch6-loss-std.svg", loss_figure(&settings[1], &shown[1], "Standardized: κ = 1, and the plain methods finish at once")?);
-    r.file("ch6-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: GD and momentum blow up above ~2/λmax")?);
-    r.file("ch6-sweep-std.svg", sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges")?);
-    r.file("ch6-minibatch.svg", minibatch_figure(&clouds)?);
-    r.file("widget.json", playground_json(d)?);
 
     let summary = format!(
-        "κ = {} raw, {} standardized; per-parameter steps η_b/η_w = {}\n\
-         heavy ball raw: {} iterations; Newton: 1; η_b ×1.03 diverges at step {}\n",
+        "κ = {}; per-parameter steps η_b/η_w = {} leave κ = {} ({} steps to 1e-6)\n\
+         η_b ×1.03 is unstable from step {} and diverges at step {}; exact limit η_b = {}\n",
         fmt_sig(c.condition_number(), 4),
-        fmt_sig(settings[1].c.condition_number(), 4),
         fmt_sig(ratio, 4),
-        r.json()["momentum_raw_iterations"],
+        fmt_sig((1.0 + rr) / (1.0 - rr), 4),
+        diag_measured,
+        r.json()["grow_onset"],
         r.json()["grow_diverged_at"],
+        fmt_sig(limit, 4),
     );
     Ok((r, summary))
 }
 
-/// The playground's three ways to present the data: (key, label, scaling). Raw and
-/// centered are written as [`Scaling`]s too (means 0 or x̄, spreads 1), so one pair of
-/// maps, `apply` and `to_original`, serves all three.
-pub fn playground_settings(d: &Dataset) -> Result<[(&'static str, &'static str, Scaling); 3]> {
-    let st = Scaling::of(&d.x, &d.y)?;
-    let raw = Scaling { x_mean: 0.0, x_sd: 1.0, y_mean: 0.0, y_sd: 1.0 };
-    Ok([
-        ("raw", "raw", raw),
-        ("centered", "x centered", Scaling { x_mean: st.x_mean, ..raw }),
-        ("std", "standardized", st),
-    ])
-}
-
-/// Momentum's β in the playground (as in the sweep).
-pub const PLAYGROUND_BETA: f64 = 0.9;
-
-/// What the gradient-descent playground needs: per setting the transformed data (the
-/// optimizer runs on exactly these numbers), the start ([`START`] in that setting's
-/// coordinates), the quadratic's optimum, floor, Hessian and eigen-decomposition (for
-/// the contour ellipses and the excess loss), a window and contour levels; plus the
-/// divergence rule of [`optim::has_diverged`] and the optimizers' constants.
-fn playground_json(d: &Dataset) -> Result<String> {
-    let mut settings = Vec::new();
-    for (key, label, sc) in playground_settings(d)? {
-        let (x, y) = sc.apply(&d.x, &d.y);
-        let q = Quadratic::of(&x, &y);
-        let c = Curvature::of(&x);
-        let start = <[f64; 2]>::from(sc.to_standardized(START));
-        let pad = |a: f64, b: f64| {
-            let (lo, hi) = (a.min(b), a.max(b));
-            let m = 0.25 * (hi - lo);
-            (lo - m, hi + m)
-        };
-        let (mut wlo, mut whi) = pad(start[0], q.star[0]);
-        let (mut blo, mut bhi) = pad(start[1], q.star[1]);
-        if key == "std" {
-            // Both axes in standard units: one scale, so the round contours look round
-            // (and wider, as Adam's first steps overshoot).
-            let half = 0.8 * (whi - wlo).max(bhi - blo);
-            let (wm, bm) = ((wlo + whi) / 2.0, (blo + bhi) / 2.0);
-            (wlo, whi, blo, bhi) = (wm - half, wm + half, bm - half, bm + half);
-        }
-        let top = [(wlo, blo), (wlo, bhi), (whi, blo), (whi, bhi)]
-            .iter()
-            .map(|&(w, b)| q.excess([w, b]))
-            .fold(0.0, f64::max);
-        settings.push(serde_json::json!({
-            "key": key,
-            "label": label,
-            "x": x,
-            "y": y,
-            "scaling": [sc.x_mean, sc.x_sd, sc.y_mean, sc.y_sd],
-            "start": start,
-            "star": q.star,
-            "floor": q.floor,
-            "hessian": q.h,
-            "eigen": { "lambda": [c.lambda_min, c.lambda_max], "v": [c.v_min, c.v_max] },
-            "max_stable_lr": c.max_stable_lr(),
-            "window": { "w": [wlo, whi], "b": [blo, bhi] },
-            "levels": contour::excess_levels(q.floor, top, 9),
-        }));
-    }
-    let adam = Adam::new(1.0);
-    let json = serde_json::json!({
-        "divergence_factor": optim::DIVERGENCE_FACTOR,
-        "momentum_beta": PLAYGROUND_BETA,
-        "adam": { "beta1": adam.beta1, "beta2": adam.beta2, "eps": adam.eps },
-        "settings": settings,
-    });
-    Ok(format!("{json}\n"))
-}
-
-// ANCHOR: sgd
-/// Mini-batch SGD from θ*: each epoch shuffles the samples (seeded ChaCha8) and takes one
-/// step per batch of `m`. Returns θ at the end of every epoch.
-fn sgd_epochs(x: &[f64], y: &[f64], q: &Quadratic, m: usize, lr: f64, epochs: usize) -> Vec<[f64; 2]> {
-    let n = x.len();
-    let m = m.clamp(1, n);
-    let per_epoch = n.div_ceil(m);
-    let mut rng = ChaCha8Rng::seed_from_u64(data::BOOK_SEED);
-    let mut order: Vec<usize> = (0..n).collect();
-    let grad = |theta: [f64; 2], t: usize| {
-        let k = t % per_epoch;
-        if k == 0 {
-            order.shuffle(&mut rng);
-        }
-        let batch = &order[k * m..((k + 1) * m).min(n)];
-        let (mut gw, mut gb) = (0.0, 0.0);
-        for &i in batch {
-            let residual = theta[0] * x[i] + theta[1] - y[i];
-            gw += 2.0 * residual * x[i];
-            gb += 2.0 * residual;
-        }
-        [gw / batch.len() as f64, gb / batch.len() as f64]
-    };
-    let trace = run(&mut Gd::new(lr), q.star, epochs * per_epoch, grad, |t| q.loss(t));
-    (1..=epochs).filter_map(|e| trace.w.get(e * per_epoch).map(|&w| [w, trace.b[e * per_epoch]])).collect()
-}
-// ANCHOR_END: sgd
-
-/// Covariance of the gradient of a batch of `m` samples drawn without replacement, at θ
-/// (at θ* the mean per-sample gradient is zero): Σ/m·(n − m)/(n − 1).
-fn batch_gradient_covariance(d: &Dataset, theta: [f64; 2], m: usize) -> [[f64; 2]; 2] {
-    let n = d.len() as f64;
-    let m = (m as f64).min(n);
-    let g: Vec<[f64; 2]> = d.x.iter().zip(&d.y).map(|(&x, &y)| {
-        let r = 2.0 * (theta[0] * x + theta[1] - y);
-        [r * x, r]
-    }).collect();
-    let mean = [g.iter().map(|v| v[0]).sum::<f64>() / n, g.iter().map(|v| v[1]).sum::<f64>() / n];
-    let factor = if n > 1.0 { (n - m) / (n - 1.0) / m } else { 0.0 };
-    std::array::from_fn(|i| std::array::from_fn(|j| {
-        factor * g.iter().map(|v| (v[i] - mean[i]) * (v[j] - mean[j])).sum::<f64>() / n
-    }))
-}
-
-/// A whole count with all its digits, grouped: 5159812 → "5 159 812".
-fn fmt_count(k: f64) -> String {
-    fmt_sig(k, (k.abs().max(1.0).log10().floor() as usize) + 1)
-}
-
-/// Tick label: powers of ten as 10ⁿ on log axes, short decimals elsewhere.
 /// A labelled, coloured line.
-type Curve<'a> = (&'a str, RGBColor, Vec<(f64, f64)>);
-/// An optimizer's sweep: (η, final relative excess loss or `None` if diverged), and its best η.
-type SweepCurve<'a> = (&'a str, Vec<(f64, Option<f64>)>, f64);
-
-/// Every `k`-th point, and always the last, so long paths stay light.
-fn thin(n: usize, max: usize) -> impl Iterator<Item = usize> {
-    let k = n.div_ceil(max).max(1);
-    (0..n).filter(move |i| i % k == 0 || *i + 1 == n)
-}
+pub(super) type Curve<'a> = (&'a str, RGBColor, Vec<(f64, f64)>);
 
 fn schedules_figure(runs: &[(&str, &str, Gd, Trace)]) -> Result<String> {
     let curves: Vec<Curve<'_>> = runs
@@ -599,7 +207,7 @@ fn schedule_runs_figure(runs: &[(&str, &str, Gd, Trace)], bs: f64) -> Result<Str
     )
 }
 
-fn log_y_figure(
+pub(super) fn log_y_figure(
     title: &str,
     x_desc: &str,
     y_desc: &str,
@@ -632,216 +240,20 @@ fn log_y_figure(
     })
 }
 
-fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) -> Result<String> {
-    let star = s.q.star;
-    let pad = |lo: f64, hi: f64| {
-        let m = 0.15 * (hi - lo);
-        (lo - m, hi + m)
-    };
-    let (wlo, whi) = pad(s.start[0].min(star[0]), s.start[0].max(star[0]));
-    let (blo, bhi) = pad(s.start[1].min(star[1]), s.start[1].max(star[1]));
-    let (wlo, whi) = if standardized { (wlo.min(-0.2), whi.max(1.2)) } else { (wlo - 3.0, whi + 3.0) };
-    let grid = Grid::sample(plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121), |w, b| s.q.loss([w, b]));
-    let top = grid.max() - s.q.floor;
-    let levels = contour::excess_levels(s.q.floor, top, 9);
-    let (title, xd, yd) = if standardized {
-        ("Standardized: one straight step, or a detour along the diagonal", "w̃ (standardized slope)", "b̃ (standardized intercept)")
-    } else {
-        ("Raw data: the valley floor is where the methods differ", "slope w (€/m²)", "intercept b (€)")
-    };
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption(title, plot::caption_style())
-            .margin(15)
-            .x_label_area_size(50)
-            .y_label_area_size(75)
-            .build_cartesian_2d(wlo..whi, blo..bhi)?;
-        plot::style_mesh(&mut chart, xd, yd)?;
-        for (k, &level) in levels.iter().enumerate() {
-            let col = plot::viridis(k as f64 / (levels.len() - 1) as f64 * 0.9);
-            chart.draw_series(contour::contour(&grid, level).into_iter().map(|seg| PathElement::new(seg.to_vec(), col.mix(0.35))))?;
-        }
-        let inside = |w: f64, b: f64| (wlo..=whi).contains(&w) && (blo..=bhi).contains(&b);
-        // Newton first and widest, so that the one-step methods drawn over it stay visible.
-        let mut order: Vec<&(&str, Trace)> = traces.iter().collect();
-        order.sort_by_key(|(k, _)| *k != "newton");
-        for (key, t) in order {
-            let col = colour(key);
-            let width = if *key == "newton" { 7 } else { 2 };
-            // Only the parts of the path inside the window (large Adam steps leave it).
-            let mut segments = vec![Vec::new()];
-            for i in thin(t.w.len(), 400) {
-                if inside(t.w[i], t.b[i]) {
-                    segments.last_mut().expect("never empty").push((t.w[i], t.b[i]));
-                } else if !segments.last().expect("never empty").is_empty() {
-                    segments.push(Vec::new());
-                }
-            }
-            for seg in segments.into_iter().filter(|s| s.len() > 1) {
-                chart.draw_series(LineSeries::new(seg, col.stroke_width(width)))?;
-            }
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label(label(key))
-                .legend(plot::line_glyph(col, 3));
-        }
-        chart.draw_series([Circle::new((s.start[0], s.start[1]), 6, palette::INK.filled())])?;
-        chart.draw_series([Cross::new((star[0], star[1]), 9, palette::INK.stroke_width(3))])?;
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
-        Ok(())
-    })
-}
-
-fn loss_figure(s: &Setting, traces: &[(&str, Trace)], title: &str) -> Result<String> {
-    const FLOOR: f64 = 1e-24;
-    let excess0 = s.q.excess(s.start);
-    let curves: Vec<Curve<'_>> = traces
-        .iter()
-        .map(|(key, t)| {
-            let pts = thin(t.loss.len(), 600).map(|k| (k as f64, (s.q.excess([t.w[k], t.b[k]]) / excess0).max(FLOOR))).collect();
-            (label(key), colour(key), pts)
-        })
-        .collect();
-    let xmax = traces.iter().map(|t| t.1.loss.len() - 1).max().unwrap_or(1);
-    log_y_figure(title, "iteration t", "(L − L*) / (L₀ − L*) (log scale, floor 10⁻²⁴)", &curves, xmax, SeriesLabelPosition::LowerLeft)
-}
-
-fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
-    let (lo, hi) = (curves[0].1[0].0, curves[0].1.last().expect("a grid").0);
-    let ymin = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::min).max(SWEEP_FLOOR);
-    let ymax = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::max);
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption(title, plot::caption_style())
-            .margin(15)
-            .x_label_area_size(50)
-            .y_label_area_size(85)
-            .build_cartesian_2d((lo / 1.3..hi * 1.3).log_scale(), (ymin / 10.0..ymax * 10.0).log_scale())?;
-        plot::style_mesh_scaled(&mut chart, "learning rate η (log scale)", "(L − L*)/(L₀ − L*) after 1000 steps (floor 10⁻³²)", (true, true))?;
-        for (key, pts, _) in curves {
-            let col = colour(key);
-            // Consecutive stable points as one line; a diverged run breaks it.
-            let mut segment: Vec<(f64, f64)> = Vec::new();
-            let mut segments = Vec::new();
-            for (lr, v) in pts {
-                match v {
-                    Some(v) => segment.push((*lr, *v)),
-                    None => segments.push(std::mem::take(&mut segment)),
-                }
-            }
-            segments.push(segment);
-            for seg in segments.into_iter().filter(|s| !s.is_empty()) {
-                chart.draw_series(seg.iter().map(|p| Circle::new(*p, 3, col.filled())))?;
-                chart.draw_series(LineSeries::new(seg, col.stroke_width(2)))?;
-            }
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label(sweep_label(key))
-                .legend(plot::line_glyph(col, 3));
-        }
-        plot::draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
-        Ok(())
-    })
-}
-
-fn minibatch_figure(clouds: &[(usize, Vec<[f64; 2]>)]) -> Result<String> {
-    let star_pts: Vec<Vec<(f64, f64)>> = clouds.iter().map(|(_, p)| p.iter().map(|q| (q[0], q[1])).collect()).collect();
-    let all = star_pts.iter().flatten();
-    let (wlo, whi, blo, bhi) = all.fold((f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY), |a, p| {
-        (a.0.min(p.0), a.1.max(p.0), a.2.min(p.1), a.3.max(p.1))
-    });
-    let (mw, mb) = (0.1 * (whi - wlo).max(1e-9), 0.1 * (bhi - blo).max(1e-9));
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("SGD from θ* (standardized, η = 0.05): lines pivot around (x̄, ȳ)", plot::caption_style())
-            .margin(15)
-            .x_label_area_size(50)
-            .y_label_area_size(75)
-            .build_cartesian_2d(wlo - mw..whi + mw, blo - mb..bhi + mb)?;
-        plot::style_mesh(&mut chart, "slope w (€/m²)", "intercept b (€)")?;
-        for ((m, _), pts) in clouds.iter().zip(&star_pts) {
-            let col = if *m == 1 { palette::FIT } else { palette::SKY };
-            chart
-                .draw_series(pts.iter().map(|p| Circle::new(*p, 2, col.filled())))?
-                .label(format!("batch size {m}, end of each epoch"))
-                .legend(move |(x, y)| Circle::new((x + 11, y), 4, col.filled()));
-        }
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        Ok(())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn book() -> serde_json::Value {
-        build(&data::paris_rents(data::BOOK_SEED)).unwrap().0.json()
-    }
-
     #[test]
-    fn table_matches_theory() {
-        let j = book();
-        let v = |k: &str| j[k].as_f64().unwrap();
-        // Newton: one step in both settings.
-        assert_eq!(v("newton_raw_iterations"), 1.0);
-        assert_eq!(v("newton_std_iterations"), 1.0);
-        // Gradient descent at the best fixed step: within 1 % of the worst-case count
-        // (the start's error lies along the flat direction, as in chapter 4).
-        // It needs more than the budget; the error it reaches is the predicted ε₀·ρ^budget
-        // within 5 % (the start's error lies along the flat direction, as in chapter 4).
-        assert_eq!(j["gd_best_raw_status"], "not within budget");
-        assert!(v("gd_best_raw_predicted") > BUDGET as f64);
-        let (m, p) = (v("gd_best_raw_error"), v("gd_best_raw_error_predicted"));
-        assert!((m / p - 1.0).abs() < 0.05, "{m} vs {p}");
-        // Heavy ball: within a factor 2 of √κ·ln(1/ε) (the double eigenvalue adds a
-        // factor t·ρᵗ), and orders of magnitude below gradient descent.
-        let (m, p) = (v("momentum_raw_iterations"), v("momentum_raw_predicted"));
-        assert!(m > 0.5 * p && m < 2.0 * p, "{m} vs {p}");
-        assert!(100.0 * m < v("gd_best_raw_predicted"));
-        // Standardized: κ = 1, so the plain methods need a step or two.
-        for key in ["gd_inv", "gd_best", "diagonal", "momentum", "nesterov"] {
-            let k = v(&format!("{key}_std_iterations"));
-            assert!((1.0..=3.0).contains(&k), "{key}: {k}");
-        }
-        assert!((v("kappa_std") - 1.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn schedules_and_seed_settings() {
-        let j = book();
-        let v = |k: &str| j[k].as_f64().unwrap();
-        // The seed's k_lr = 0.01 is far above 2/λmax on these data.
-        assert!(v("seed_lrs_diverged_at") > 0.0);
-        // Growing η_b: it diverges, a few steps after the predicted onset of instability.
-        let (at, onset) = (v("grow_diverged_at"), v("grow_onset"));
-        assert!(at > onset && at < onset + 200.0, "{at} vs {onset}");
-        assert!(v("grow_best_b_error") < 0.5 * v("b_error_start"));
-        // Fixed scalar schedules: |b − b*| is the flat-direction product, to 1 %.
-        for key in ["constant", "inverse", "step", "cosine"] {
-            let (m, p) = (v(&format!("sched_{key}_b_error")), v(&format!("sched_{key}_predicted")));
-            assert!((m / p - 1.0).abs() < 0.01, "{key}: {m} vs {p}");
-        }
-        // Decaying schedules only slow b down compared with the constant step.
-        assert!(v("sched_inverse_b_error") > v("sched_constant_b_error"));
-    }
-
-    #[test]
-    fn minibatch_noise_hits_b_hardest() {
-        let j = book();
-        let v = |k: &str| j[k].as_f64().unwrap();
-        // Full batch from θ*: no noise at all.
-        assert!(v("sgd_raw_50_spread_w") < 1e-9 && v("sgd_std_50_spread_b") < 1e-9);
-        // Smaller batches are noisier, and b's relative spread exceeds w's.
-        assert!(v("sgd_raw_1_spread_b") > v("sgd_raw_10_spread_b"));
-        // Standardized, b absorbs −x̄·Δw: its relative spread is many times w's.
-        assert!(v("sgd_std_1_ratio") > 5.0 && v("sgd_std_10_ratio") > 5.0);
-        // Raw: 50 000 steps are far fewer than the flat direction's 1/(ηλmin), so the
-        // cloud has only spread along the steep direction, well below its stationary size.
-        assert!(v("sgd_relax_steps") > 5.0 * v("sgd_raw_1_steps"));
-        assert!(v("sgd_raw_1_spread_flat") < 0.1 * v("sgd_raw_1_stationary_flat"));
-        let steep = v("sgd_raw_1_spread_steep") / v("sgd_raw_1_stationary_steep");
-        assert!(steep > 0.5 && steep < 1.5, "{steep}");
+    fn spectral_radius_is_one_exactly_at_the_limit() {
+        let d = data::paris_rents(data::BOOK_SEED);
+        let c = Curvature::of(&d.x);
+        let a = 1.0 / c.lambda_max;
+        let b = eta_b_limit(c.hessian, a);
+        assert!((spectral_radius(c.hessian, a, b) - 1.0).abs() < 1e-12);
+        assert!(spectral_radius(c.hessian, a, 0.999 * b) < 1.0 && spectral_radius(c.hessian, a, 1.001 * b) > 1.0);
+        // By hand on H = diag(4, 1) (no coupling): with a = 1/4, b = 2(2 − 1)/((2 − 1)·1) = 2 = 2/H_bb.
+        assert!((eta_b_limit([[4.0, 0.0], [0.0, 1.0]], 0.25) - 2.0).abs() < 1e-15);
     }
 
     #[test]

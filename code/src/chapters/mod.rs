@@ -7,6 +7,7 @@ pub mod ch3;
 pub mod ch4;
 pub mod ch5;
 pub mod ch6;
+pub mod ch7;
 pub mod ch8;
 pub mod ch9;
 pub mod ch10;
@@ -26,6 +27,15 @@ pub struct Chapter {
     pub build: fn(&Dataset) -> Result<(Report, String)>,
 }
 
+impl Chapter {
+    /// The chapter on `d`, after [`data::check_usable`](crate::data::check_usable) has
+    /// refused data no chapter can run on; the binaries, the book and the tests call this.
+    pub fn run(&self, d: &Dataset) -> Result<(Report, String)> {
+        crate::data::check_usable(d)?;
+        (self.build)(d)
+    }
+}
+
 /// The chapter whose binary is called `name` (e.g. `chapter2`).
 pub fn by_name(name: &str) -> Option<&'static Chapter> {
     ALL.iter().find(|c| c.name == name)
@@ -38,6 +48,7 @@ pub const ALL: &[Chapter] = &[
     Chapter { name: "chapter4", dir: "ch4", about: ch4::ABOUT, build: ch4::build },
     Chapter { name: "chapter5", dir: "ch5", about: ch5::ABOUT, build: ch5::build },
     Chapter { name: "chapter6", dir: "ch6", about: ch6::ABOUT, build: ch6::build },
+    Chapter { name: "chapter7", dir: "ch7", about: ch7::ABOUT, build: ch7::build },
     Chapter { name: "chapter8", dir: "ch8", about: ch8::ABOUT, build: ch8::build },
     Chapter { name: "chapter9", dir: "ch9", about: ch9::ABOUT, build: ch9::build },
     Chapter { name: "chapter10", dir: "ch10", about: ch10::ABOUT, build: ch10::build },

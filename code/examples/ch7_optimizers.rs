@@ -5,8 +5,9 @@ extern crate linreg;
 // ANCHOR: all
 use linreg::curvature::Curvature;
 use linreg::data::{BOOK_SEED, paris_rents};
-use linreg::optim::Reach;
-use linreg::optimizers::{Adam, Gd, Momentum, Newton, Optimizer, Quadratic, reach};
+use linreg::gd::Reach;
+use linreg::optimizers::{Adam, Gd, Momentum, Newton, Optimizer, reach};
+use linreg::quadratic::Quadratic;
 
 fn main() {
     let d = paris_rents(BOOK_SEED);

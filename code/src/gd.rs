@@ -1,8 +1,12 @@
-//! Gradient descent, with its history recorded and divergence detected.
+//! Plain gradient descent (chapter 4): one step size for both parameters, the history of a
+//! run, the divergence rule every runner shares, and the iteration counter of the long runs.
+//! The optimizer family of chapters 6–7 ([`crate::optimizers`]) builds on this module;
+//! this module depends on none of it.
 
 use crate::error::{Error, Result};
 use crate::grad::gradients;
 use crate::loss::mse;
+use crate::quadratic::Quadratic;
 
 /// One run: parameters, loss and gradient at every iteration (index 0 is the start).
 #[derive(Debug, Clone, Default)]
@@ -40,7 +44,7 @@ impl Trace {
 /// on a quadratic with η < 2/λmax, so such growth can only mean η is too large.
 pub const DIVERGENCE_FACTOR: f64 = 1e6;
 
-/// The divergence test every runner shares (this module's and [`crate::optimizers`]):
+/// The divergence test every runner shares (this module's and [`crate::optimizers`]'s):
 /// the loss is no longer finite, or exceeds [`DIVERGENCE_FACTOR`] times the starting loss.
 pub fn has_diverged(loss: f64, start_loss: f64) -> bool {
     !loss.is_finite() || loss > DIVERGENCE_FACTOR * start_loss
@@ -88,14 +92,31 @@ pub enum Reach {
 /// ‖θ − θ*‖ / ‖θ*‖ drops below `eps`, for at most `budget` iterations.
 ///
 /// These runs take up to millions of steps, so the gradient comes from the loss written
-/// as the quadratic it is ([`Quadratic`](crate::optimizers::Quadratic): sums gathered
-/// once, O(1) per step). It is the same step as [`gradient_descent`] (a test checks that
-/// the two trajectories agree), and the same stop on divergence.
+/// as the quadratic it is ([`Quadratic`]: sums gathered once, O(1) per step). It is the
+/// same step as [`gradient_descent`] (a test checks that the two trajectories agree), and
+/// the same stop on divergence.
 pub fn iterations_to_reach(x: &[f64], y: &[f64], start: (f64, f64), lr: f64, eps: f64, budget: usize) -> Reach {
-    use crate::optimizers::{Gd, Quadratic, reach};
-    reach(&mut Gd::new(lr), &Quadratic::of(x, y), [start.0, start.1], eps, budget).0
+    let q = Quadratic::of(x, y);
+    let loss0 = q.loss([start.0, start.1]);
+    let mut theta = [start.0, start.1];
+    for t in 0..=budget {
+        let error = q.relative_error(theta);
+        if error < eps {
+            return Reach::Reached(t);
+        }
+        if has_diverged(q.loss(theta), loss0) {
+            return Reach::Diverged(t);
+        }
+        if t == budget {
+            return Reach::NotReached { budget, error };
+        }
+        let g = q.grad(theta);
+        theta = [theta[0] - lr * g[0], theta[1] - lr * g[1]];
+    }
+    unreachable!("the loop returns at t == budget")
 }
 // ANCHOR_END: iterations_to_reach
+
 /// Gradient descent on standardized data, mapped back to the original units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StandardizedFit {

@@ -1,0 +1,824 @@
+//! Chapter 7 — momentum, Nesterov, AdaGrad, RMSprop, Adam and Newton side by side, on raw
+//! and standardized data; the learning-rate sweep; mini-batches; the playground's data.
+
+use plotters::prelude::*;
+use rand::{RngExt, SeedableRng};
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+pub const ABOUT: &str =
+    "Chapter 7: momentum, Nesterov, AdaGrad, RMSprop, Adam and Newton on raw and standardized data, a learning-rate sweep, mini-batches.";
+
+use crate::contour::{self, Grid};
+use crate::curvature::Curvature;
+use crate::data::{self, Dataset};
+use crate::error::{Error, Result};
+use crate::gd::{self, Reach, Trace};
+use crate::optimizers::{
+    AdaGrad, Adam, Gd, Momentum, Nesterov, Newton, Optimizer, RmsProp, reach_by, run, run_quadratic,
+};
+use crate::quadratic::Quadratic;
+use crate::plot::{self, DrawResult, palette};
+use crate::report::{Report, fmt_sci, fmt_sig};
+use crate::standardize::Scaling;
+use crate::stats;
+
+use super::ch6::Curve;
+pub use super::ch6::{EPS, START};
+/// Step budget of the optimizer table.
+pub const BUDGET: usize = 100_000;
+/// Steps of each run of the learning-rate sweep, and its grid: 10^(k/4).
+pub const SWEEP_STEPS: usize = 1000;
+const SWEEP_K: std::ops::RangeInclusive<i32> = -28..=12;
+/// Relative excess losses below this (exact zeros included) are shown at it.
+const SWEEP_FLOOR: f64 = 1e-32;
+/// Mini-batch experiment: epochs from θ*, batch sizes, step sizes (raw, standardized).
+pub const EPOCHS: usize = 1000;
+pub const BATCHES: [usize; 3] = [1, 10, 50];
+pub const SGD_LR_RAW: f64 = 1e-5;
+pub const SGD_LR_STD: f64 = 0.05;
+/// β of heavy ball and Nesterov in the sweep (and the playground).
+pub const SWEEP_BETA: f64 = 0.9;
+/// Mini-batches drawn with replacement: steps recorded after a burn-in of `REPLACEMENT_BURN_IN`.
+pub const REPLACEMENT_STEPS: usize = 100_000;
+const REPLACEMENT_BURN_IN: usize = 1000;
+/// Steps shown in the trajectory and loss figures (raw, standardized).
+const SHOWN_RAW: usize = 3000;
+const SHOWN_STD: usize = 40;
+
+/// One colour per optimizer, the same in every figure of the chapter.
+const COLOURS: [(&str, RGBColor); 8] = [
+    ("gd", palette::ORANGE),
+    ("diagonal", palette::YELLOW),
+    ("momentum", palette::SKY),
+    ("nesterov", palette::DATA),
+    ("adagrad", palette::PURPLE),
+    ("rmsprop", palette::TRUE),
+    ("adam", palette::FIT),
+    ("newton", palette::INK),
+];
+
+fn colour(key: &str) -> RGBColor {
+    COLOURS.iter().find(|(k, _)| key.starts_with(k)).map_or(palette::INK, |(_, c)| *c)
+}
+
+
+/// One setting of the experiments: raw or standardized.
+struct Setting {
+    key: &'static str,
+    q: Quadratic,
+    c: Curvature,
+    start: [f64; 2],
+    /// Back to (w, b) in €/m² and €.
+    to_raw: Box<dyn Fn([f64; 2]) -> [f64; 2]>,
+}
+
+/// The optimizers of the sweep, at step size `lr` (momentum and Nesterov with β = 0.9).
+const SWEPT: [&str; 6] = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"];
+
+fn swept(key: &str, lr: f64) -> Box<dyn Optimizer> {
+    match key {
+        "gd" => Box::new(Gd::new(lr)),
+        "momentum" => Box::new(Momentum::new(lr, SWEEP_BETA)),
+        "nesterov" => Box::new(Nesterov::new(lr, SWEEP_BETA)),
+        "adagrad" => Box::new(AdaGrad::new(lr)),
+        "rmsprop" => Box::new(RmsProp::new(lr)),
+        _ => Box::new(Adam::new(lr)),
+    }
+}
+
+fn sweep_label(key: &str) -> &'static str {
+    match key {
+        "gd" => "gradient descent",
+        "momentum" => "heavy ball, β = 0.9",
+        "nesterov" => "Nesterov, β = 0.9",
+        other => label(other),
+    }
+}
+
+fn label(key: &str) -> &'static str {
+    match key {
+        "gd" | "gd_inv" => "gradient descent, η = 1/λmax",
+        "gd_best" => "gradient descent, η = 2/(λmin + λmax)",
+        "diagonal" => "per-parameter (diagonal) steps",
+        "momentum" => "heavy ball (momentum)",
+        "nesterov" => "Nesterov",
+        "adagrad" => "AdaGrad",
+        "rmsprop" => "RMSprop",
+        "adam" => "Adam",
+        _ => "Newton",
+    }
+}
+
+/// A tuned optimizer of the table, and its predicted contraction per step (if theory gives
+/// one), as a formula and a value.
+struct Entry {
+    key: &'static str,
+    params: String,
+    opt: Box<dyn Optimizer>,
+    formula: &'static str,
+    rho: Option<f64>,
+    /// Heavy ball and Nesterov: (η, β, is Nesterov), for [`transient_prediction`].
+    double_root: Option<(f64, f64, bool)>,
+}
+
+/// The optimizers of the table with the parameters theory picks for this curvature
+/// (adaptive ones: the best step of the sweep).
+fn entries(s: &Setting, best: &dyn Fn(&str) -> f64) -> Vec<Entry> {
+    let c = &s.c;
+    let h = s.q.h;
+    let rk = c.condition_number().sqrt();
+    let r = h[0][1].abs() / (h[0][0] * h[1][1]).sqrt();
+    let momentum = Momentum::optimal(c.lambda_min, c.lambda_max);
+    let nesterov = Nesterov::standard(c.lambda_min, c.lambda_max);
+    let mut v = vec![
+        Entry {
+            key: "gd_inv",
+            params: format!("η = {}", fmt_sci(1.0 / c.lambda_max, 3)),
+            opt: Box::new(Gd::new(1.0 / c.lambda_max)),
+            formula: "1 − 1/κ",
+            rho: Some(c.contraction(1.0 / c.lambda_max)),
+            double_root: None,
+        },
+        Entry {
+            key: "gd_best",
+            params: format!("η = {}", fmt_sci(c.best_fixed_lr(), 3)),
+            opt: Box::new(Gd::new(c.best_fixed_lr())),
+            formula: "(κ − 1)/(κ + 1)",
+            rho: Some(c.contraction(c.best_fixed_lr())),
+            double_root: None,
+        },
+        Entry {
+            key: "diagonal",
+            params: format!("η_w = {}, η_b = {}", fmt_sci(1.0 / h[0][0], 3), fmt_sci(1.0 / h[1][1], 3)),
+            opt: Box::new(Gd::per_parameter([1.0 / h[0][0], 1.0 / h[1][1]])),
+            formula: "r = x̄/√(mean of x²) (chapter 6)",
+            rho: Some(r),
+            double_root: None,
+        },
+        Entry {
+            key: "momentum",
+            params: format!("η = {}, β = {}", fmt_sci(momentum.lr, 3), fmt_sig(momentum.beta, 4)),
+            opt: Box::new(momentum),
+            formula: "(√κ − 1)/(√κ + 1)",
+            rho: Some((rk - 1.0) / (rk + 1.0)),
+            double_root: Some((momentum.lr, momentum.beta, false)),
+        },
+        Entry {
+            key: "nesterov",
+            params: format!("η = {}, β = {}", fmt_sci(nesterov.lr, 3), fmt_sig(nesterov.beta, 4)),
+            opt: Box::new(nesterov),
+            formula: "1 − 1/√κ",
+            rho: Some(1.0 - 1.0 / rk),
+            double_root: Some((nesterov.lr, nesterov.beta, true)),
+        },
+    ];
+    for key in ["adagrad", "rmsprop", "adam"] {
+        v.push(Entry { key, params: format!("η = {} (best of the sweep)", fmt_sci(best(key), 2)), opt: swept(key, best(key)), formula: "none (adapts to the gradients)", rho: None, double_root: None });
+    }
+    let newton = Newton::new(h).expect("x is not constant, so H is invertible");
+    v.push(Entry { key: "newton", params: "H⁻¹ (exact)".into(), opt: Box::new(newton), formula: "0 (exact model)", rho: Some(0.0), double_root: None });
+    v
+}
+
+/// Iterations predicted from a contraction factor ρ to shrink the error by `shrink`.
+fn predicted(rho: f64, shrink: f64) -> f64 {
+    if rho <= 0.0 { 1.0 } else { (shrink.ln() / rho.ln()).ceil().max(1.0) }
+}
+
+// ANCHOR: transient
+/// With the parameters of the table, heavy ball and Nesterov have a *double* root r of
+/// their characteristic polynomial along each eigen-direction (λ):
+///   heavy ball  z² − (1 + β − ηλ)·z + β = 0,            r = (1 + β − ηλ)/2,
+///   Nesterov    z² − (1 + β)(1 − ηλ)·z + β(1 − ηλ) = 0,  r = (1 + β)(1 − ηλ)/2,
+/// so the error along that direction is c·(1 + B·t)·rᵗ, not c·rᵗ. From v = 0 the first
+/// step multiplies it by f = 1 − ηλ (heavy ball) or 1 − (1 + β)ηλ (Nesterov), which fixes
+/// B = f/r − 1. Returns the first t at which the error rebuilt from both directions is
+/// below `eps` (a root r = 0 leaves nothing after two steps).
+fn transient_prediction(s: &Setting, (eta, beta, nesterov): (f64, f64, bool), eps: f64, error: &dyn Fn([f64; 2]) -> f64) -> Option<usize> {
+    let (q, c) = (&s.q, &s.c);
+    let e0 = [s.start[0] - q.star[0], s.start[1] - q.star[1]];
+    let parts: Vec<(f64, f64, f64, [f64; 2])> = [(c.lambda_min, c.v_min), (c.lambda_max, c.v_max)]
+        .into_iter()
+        .map(|(lambda, v)| {
+            let (r, f) = if nesterov {
+                ((1.0 + beta) * (1.0 - eta * lambda) / 2.0, 1.0 - (1.0 + beta) * eta * lambda)
+            } else {
+                ((1.0 + beta - eta * lambda) / 2.0, 1.0 - eta * lambda)
+            };
+            (e0[0] * v[0] + e0[1] * v[1], r, f, v)
+        })
+        .collect();
+    (0..=BUDGET).find(|&t| {
+        let mut theta = q.star;
+        for &(coef, r, f, v) in &parts {
+            let along = if r.abs() < 1e-12 {
+                [coef, coef * f, 0.0][t.min(2)]
+            } else {
+                coef * (1.0 + (f / r - 1.0) * t as f64) * r.powi(t as i32)
+            };
+            theta = [theta[0] + along * v[0], theta[1] + along * v[1]];
+        }
+        error(theta) < eps
+    })
+}
+// ANCHOR_END: transient
+
+pub fn build(d: &Dataset) -> Result<(Report, String)> {
+    if stats::variance(&d.x) == 0.0 {
+        return Err(Error::Data("every x is the same, so the slope is undetermined (the Hessian is singular)".into()));
+    }
+    let mut r = Report::new();
+    let st = Scaling::of(&d.x, &d.y)?;
+    let (xs, ys) = st.apply(&d.x, &d.y);
+    let q_raw = Quadratic::of(&d.x, &d.y);
+    let q_std = Quadratic::of(&xs, &ys);
+    let star = q_raw.star;
+    let raw_error = move |t: [f64; 2]| (t[0] - star[0]).hypot(t[1] - star[1]) / star[0].hypot(star[1]).max(f64::MIN_POSITIVE);
+    let settings = [
+        Setting { key: "raw", q: q_raw, c: Curvature::of(&d.x), start: [START.0, START.1], to_raw: Box::new(|t| t) },
+        Setting {
+            key: "std",
+            q: q_std,
+            c: Curvature::of(&xs),
+            start: <[f64; 2]>::from(st.to_standardized(START)),
+            to_raw: Box::new(move |t| st.to_original((t[0], t[1])).into()),
+        },
+    ];
+    let c = settings[0].c;
+    r.number("w_star", star[0], 4).number("b_star", star[1], 4);
+    r.number("kappa", c.condition_number(), 4).number("sqrt_kappa", c.condition_number().sqrt(), 4);
+    r.number("kappa_std", settings[1].c.condition_number(), 6);
+    r.number("lambda_min", c.lambda_min, 4).number("lambda_max", c.lambda_max, 4);
+    r.number_sci("max_stable_lr", c.max_stable_lr(), 3).number_sci("inv_lambda_max", 1.0 / c.lambda_max, 3);
+
+    // The sweep: final relative excess loss after SWEEP_STEPS, for each step size.
+    let lrs: Vec<f64> = SWEEP_K.map(|k| 10f64.powf(k as f64 / 4.0)).collect();
+    let mut sweeps = Vec::new();
+    for s in &settings {
+        let mut curves = Vec::new();
+        for key in SWEPT {
+            let excess0 = s.q.excess(s.start);
+            let pts: Vec<(f64, Option<f64>)> = lrs
+                .iter()
+                .map(|&lr| {
+                    let mut opt = swept(key, lr);
+                    let (end, theta) = reach_by(opt.as_mut(), &s.q, s.start, 0.0, SWEEP_STEPS, |_| 1.0);
+                    let v = match end {
+                        Reach::Diverged(_) => None,
+                        _ => Some((s.q.excess(theta) / excess0).max(SWEEP_FLOOR)),
+                    };
+                    (lr, v)
+                })
+                .collect();
+            let best = pts.iter().filter_map(|(lr, v)| v.map(|v| (*lr, v))).min_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or((lrs[0], 1.0));
+            let largest_stable = pts.iter().take_while(|(_, v)| v.is_some()).last().map_or(0.0, |p| p.0);
+            r.number_sci(&format!("sweep_{}_{key}_best_lr", s.key), best.0, 2);
+            r.number_sci(&format!("sweep_{}_{key}_best_loss", s.key), best.1, 2);
+            r.number_sci(&format!("sweep_{}_{key}_largest_stable", s.key), largest_stable, 2);
+            curves.push((key, pts, best.0));
+        }
+        sweeps.push(curves);
+    }
+
+    // Largest stable steps of the sweep's fixed-step methods, β = SWEEP_BETA: where the
+    // characteristic polynomial of the stiffest direction gets the root −1.
+    for (i, s) in settings.iter().enumerate() {
+        let (lmax, beta) = (s.c.lambda_max, SWEEP_BETA);
+        let limits = [
+            ("gd", 2.0 / lmax),
+            ("momentum", 2.0 * (1.0 + beta) / lmax),
+            ("nesterov", 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * lmax)),
+        ];
+        for (key, limit) in limits {
+            r.number_sci(&format!("{}_{key}_stable_limit", s.key), limit, 3);
+            let pts = &sweeps[i].iter().find(|c| c.0 == key).expect("swept").1;
+            let first_diverged = pts.iter().find(|p| p.1.is_none()).map_or(f64::INFINITY, |p| p.0);
+            r.number_sci(&format!("sweep_{}_{key}_first_diverged", s.key), first_diverged, 2);
+        }
+    }
+
+    // The tables: every optimizer in both settings; and on raw data each method's rate per
+    // step beside the count it predicts.
+    let mut table = String::from(
+        "| optimizer | data | parameters | iterations to 10⁻⁶ | final w (€/m²) | final b (€) |\n\
+         |---|---|---|---:|---:|---:|\n",
+    );
+    let mut rates = String::from(
+        "| method | rate per step ρ | ρ | predicted, ⌈ln(ε/ε₀)/ln ρ⌉ | predicted with the transient (1 + B·t)·ρᵗ | measured |\n\
+         |---|---|---:|---:|---:|---:|\n",
+    );
+    let mut shown = Vec::new();
+    for (i, s) in settings.iter().enumerate() {
+        let best = |key: &str| sweeps[i].iter().find(|(k, _, _)| *k == key).map_or(1e-3, |c| c.2);
+        let e0 = s.q.relative_error(s.start);
+        let shrink = EPS / e0;
+        let mut traces = Vec::new();
+        for mut e in entries(s, &best) {
+            let to_raw = &s.to_raw;
+            let (end, theta) = reach_by(e.opt.as_mut(), &s.q, s.start, EPS, BUDGET, |t| raw_error(to_raw(t)));
+            let [w, b] = to_raw(theta);
+            let key = format!("{}_{}", e.key, s.key);
+            let (measured, status, count) = match end {
+                Reach::Reached(k) => (fmt_count(k as f64), "reached", k as i64),
+                Reach::NotReached { error, .. } => {
+                    r.number_sci(&format!("{key}_error"), error, 2);
+                    (format!("not within {} (error {})", fmt_count(BUDGET as f64), fmt_sci(error, 1)), "not within budget", -1)
+                }
+                Reach::Diverged(k) => (format!("diverged at {k}"), "diverged", -1),
+            };
+            let p = e.rho.map(|rho| predicted(rho, shrink));
+            if let (Some(rho), Reach::NotReached { .. }) = (e.rho, end) {
+                // Where theory says the budget leaves the error: ε₀·ρ^budget.
+                r.number_sci(&format!("{key}_error_predicted"), e0 * rho.powf(BUDGET as f64), 2);
+            }
+            r.text(&format!("{key}_status"), status).integer(&format!("{key}_iterations"), count);
+            r.number(&format!("{key}_predicted"), p.unwrap_or(-1.0), 6);
+            r.number(&format!("{key}_w"), w, 6).number(&format!("{key}_b"), b, 6);
+            let transient = e.double_root.and_then(|dr| transient_prediction(s, dr, EPS, &|t| raw_error(to_raw(t))));
+            if let Some(k) = transient {
+                r.integer(&format!("{key}_transient"), k as i64);
+            }
+            if let Some(rho) = e.rho {
+                r.number(&format!("{key}_rho"), rho, 6);
+            }
+            table += &format!(
+                "| {} | {} | {} | {measured} | {} | {} |\n",
+                label(e.key),
+                if s.key == "raw" { "raw" } else { "standardized" },
+                e.params,
+                fmt_sig(w, 7),
+                fmt_sig(b, 7)
+            );
+            if s.key == "raw" {
+                rates += &format!(
+                    "| {} | {} | {} | {} | {} | {measured} |\n",
+                    label(e.key),
+                    e.formula,
+                    e.rho.map_or("—".into(), |rho| fmt_sig(rho, 6)),
+                    p.map_or("—".into(), fmt_count),
+                    transient.map_or("—".into(), |k| fmt_count(k as f64)),
+                );
+            }
+            if e.key != "gd_best" {
+                // A fresh copy for the figures: `reach_by` changed the optimizer's state.
+                let mut fresh = entries(s, &best).into_iter().find(|f| f.key == e.key).expect("same list").opt;
+                let steps = if s.key == "raw" { SHOWN_RAW } else { SHOWN_STD };
+                traces.push((e.key, run_quadratic(fresh.as_mut(), &s.q, s.start, steps)));
+            }
+        }
+        shown.push(traces);
+    }
+    r.file("optimizers.md", table);
+    r.file("rates.md", rates);
+
+    // How large the adaptive methods' steps get, in units of η (the larger coordinate).
+    for (i, s) in settings.iter().enumerate() {
+        for (key, t) in shown[i].iter().filter(|(k, _)| matches!(*k, "adagrad" | "rmsprop" | "adam")) {
+            let steps: Vec<f64> =
+                (1..t.w.len()).map(|k| (t.w[k] - t.w[k - 1]).abs().max((t.b[k] - t.b[k - 1]).abs()) / t.lr).collect();
+            r.number(&format!("{key}_{}_first_step", s.key), steps[0], 6);
+            r.number(&format!("{key}_{}_max_step", s.key), steps.iter().copied().fold(0.0, f64::max), 4);
+        }
+    }
+    let (rms, adam) = (RmsProp::new(1.0), Adam::new(1.0));
+    r.number("rmsprop_step_bound", 1.0 / (1.0 - rms.rho).sqrt(), 4);
+    r.number("adam_step_bound", (1.0 - adam.beta1) / (1.0 - adam.beta2).sqrt(), 4);
+    r.number("start_rel_error", settings[0].q.relative_error(settings[0].start), 3);
+
+    // Mini-batches: the spread around θ* at the end of each epoch.
+    let mut mb_table = String::from(
+        "| data | batch size | steps per epoch | spread of w / \\|w*\\| | spread of b / \\|b*\\| | ratio b / w |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    let mut clouds = Vec::new();
+    for (sk, xs_, ys_, lr, to_raw) in [
+        ("raw", &d.x, &d.y, SGD_LR_RAW, Box::new(|t: [f64; 2]| t) as Box<dyn Fn([f64; 2]) -> [f64; 2]>),
+        ("std", &xs, &ys, SGD_LR_STD, Box::new(move |t| st.to_original((t[0], t[1])).into())),
+    ] {
+        let q = Quadratic::of(xs_, ys_);
+        for m in BATCHES {
+            let ends = sgd_epochs(xs_, ys_, &q, m, lr, EPOCHS);
+            if ends.len() < EPOCHS {
+                // The run stopped early: η is beyond the stable limit on these data.
+                return Err(Error::Diverged {
+                    iteration: ends.len() * d.len().div_ceil(m.min(d.len())),
+                    lr,
+                    what: format!(
+                        "chapter 7's mini-batch runs (batch size {m}, {sk} data) need η below 2/λmax = {:.3e} \
+                         on these data; the step size is the book's, so the chapter stops here",
+                        Curvature::of(xs_).max_stable_lr()
+                    ),
+                });
+            }
+            let pts: Vec<[f64; 2]> = ends[EPOCHS / 2..].iter().map(|t| to_raw(*t)).collect();
+            let sd = |i: usize| stats::std_dev(&pts.iter().map(|p| p[i]).collect::<Vec<_>>());
+            let (rw, rb) = (sd(0) / star[0].abs(), sd(1) / star[1].abs());
+            r.number(&format!("sgd_{sk}_{m}_spread_w"), rw, 3).number(&format!("sgd_{sk}_{m}_spread_b"), rb, 3);
+            let ratio = if rw > 0.0 { rb / rw } else { 0.0 };
+            r.number(&format!("sgd_{sk}_{m}_ratio"), ratio, 3);
+            mb_table += &format!(
+                "| {} | {m} | {} | {} | {} | {} |\n",
+                if sk == "raw" { "raw, η = 1e-5" } else { "standardized, η = 0.05" },
+                d.len().div_ceil(m.min(d.len())),
+                fmt_sci(rw, 2),
+                fmt_sci(rb, 2),
+                if rw > 0.0 { fmt_sig(ratio, 3) } else { "—".into() }
+            );
+            if sk == "raw" {
+                // In the eigenbasis: the spread along the flat and the steep direction.
+                let along = |v: [f64; 2]| {
+                    stats::std_dev(&pts.iter().map(|p| (p[0] - star[0]) * v[0] + (p[1] - star[1]) * v[1]).collect::<Vec<_>>())
+                };
+                r.number(&format!("sgd_raw_{m}_spread_flat"), along(c.v_min), 3);
+                r.number(&format!("sgd_raw_{m}_spread_steep"), along(c.v_max), 3);
+                // Stationary spread along an eigen-direction v for small η:
+                // Var ≈ η·vᵀΣₘv/(2λ), Σₘ the covariance of a batch gradient at θ*.
+                let sigma = batch_gradient_covariance(d, star, m);
+                let quad = |v: [f64; 2]| v[0] * (sigma[0][0] * v[0] + sigma[0][1] * v[1]) + v[1] * (sigma[1][0] * v[0] + sigma[1][1] * v[1]);
+                r.number(&format!("sgd_raw_{m}_stationary_flat"), (lr * quad(c.v_min) / (2.0 * c.lambda_min)).sqrt(), 3);
+                r.number(&format!("sgd_raw_{m}_stationary_steep"), (lr * quad(c.v_max) / (2.0 * c.lambda_max)).sqrt(), 3);
+            } else if m < d.len() {
+                clouds.push((m, pts));
+            }
+        }
+    }
+    r.file("minibatch.md", mb_table);
+    r.number("sgd_reshuffled_batch_ratio", r.json()["sgd_std_1_spread_b"].as_f64().unwrap_or(0.0) / r.json()["sgd_std_10_spread_b"].as_f64().unwrap_or(1.0), 3);
+
+    // With replacement, every step, standardized data: the setting of the √η and 1/√B laws.
+    // There H = λI (λ = 2), so e ← (1 − ηλ)e − η·ξ with Cov ξ = Σ₁/B gives the stationary
+    // covariance C = η·Σ₁/(B·λ(2 − ηλ)); mapped to (w, b) by the Jacobian of `to_original`.
+    let q_std = &settings[1].q;
+    let lam = settings[1].c.lambda_max;
+    let sigma1 = gradient_covariance(&xs, &ys, q_std.star);
+    let jac = [[st.y_sd / st.x_sd, 0.0], [-st.x_mean * st.y_sd / st.x_sd, st.y_sd]];
+    let mut repl_table = String::from(
+        "| batch size | η | spread of b / \\|b*\\|, measured | predicted √(η·Σ₁/(B·λ(2 − ηλ))) |\n|---:|---:|---:|---:|\n",
+    );
+    for (tag, m, lr) in [("1", 1, SGD_LR_STD), ("10", 10, SGD_LR_STD), ("1_quarter", 1, SGD_LR_STD / 4.0)] {
+        let pts = sgd_with_replacement(&xs, &ys, q_std, m, lr, REPLACEMENT_STEPS);
+        let bs: Vec<f64> = pts.iter().map(|t| st.to_original((t[0], t[1])).1).collect();
+        let measured = stats::std_dev(&bs) / star[1].abs();
+        let k = lr / (m as f64 * lam * (2.0 - lr * lam));
+        // (J·C·Jᵀ)_bb with C = k·Σ₁.
+        let jb = jac[1];
+        let cbb = k * (jb[0] * (sigma1[0][0] * jb[0] + sigma1[0][1] * jb[1]) + jb[1] * (sigma1[1][0] * jb[0] + sigma1[1][1] * jb[1]));
+        let predicted = cbb.sqrt() / star[1].abs();
+        r.number(&format!("sgd_repl_{tag}_spread_b"), measured, 3).number(&format!("sgd_repl_{tag}_predicted_b"), predicted, 3);
+        repl_table += &format!("| {m} | {} | {} | {} |\n", fmt_sig(lr, 3), fmt_sci(measured, 3), fmt_sci(predicted, 3));
+    }
+    r.file("minibatch-replacement.md", repl_table);
+    let j = r.json();
+    let v = |k: &str| j[k].as_f64().unwrap_or(f64::NAN);
+    r.number("sgd_repl_batch_ratio", v("sgd_repl_1_spread_b") / v("sgd_repl_10_spread_b"), 3);
+    r.number("sgd_repl_eta_ratio", v("sgd_repl_1_spread_b") / v("sgd_repl_1_quarter_spread_b"), 3);
+    r.number("sgd_repl_eta_ratio_predicted", v("sgd_repl_1_predicted_b") / v("sgd_repl_1_quarter_predicted_b"), 3);
+    r.number("sqrt_ten", 10f64.sqrt(), 3);
+    r.number("sgd_relax_steps", 1.0 / (SGD_LR_RAW * c.lambda_min), 3);
+    r.integer("sgd_raw_1_steps", (EPOCHS * d.len()) as i64);
+    r.number("x_mean", st.x_mean, 4);
+
+    r.file("ch7-trajectories-raw.svg", trajectory_figure(&settings[0], &shown[0], false)?);
+    r.file("ch7-trajectories-std.svg", trajectory_figure(&settings[1], &shown[1], true)?);
+    r.file("ch7-loss-raw.svg", loss_figure(&settings[0], &shown[0], "Raw data: only Newton is fast; momentum needs ~√κ steps")?);
+    r.file("ch7-loss-std.svg", loss_figure(&settings[1], &shown[1], "Standardized: κ = 1, and the plain methods finish at once")?);
+    r.file("ch7-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: GD and momentum blow up above ~2/λmax")?);
+    r.file("ch7-sweep-std.svg", sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges")?);
+    r.file("ch7-minibatch.svg", minibatch_figure(&clouds)?);
+    r.file("widget.json", playground_json(d)?);
+
+    let summary = format!(
+        "κ = {} raw, {} standardized\n\
+         raw, iterations to 1e-6: heavy ball {} (asymptotic rate predicts {}, with the transient {}); Adam {}; Newton 1\n",
+        fmt_sig(c.condition_number(), 4),
+        fmt_sig(settings[1].c.condition_number(), 4),
+        r.json()["momentum_raw_iterations"],
+        r.json()["momentum_raw_predicted"],
+        r.json()["momentum_raw_transient"],
+        r.json()["adam_raw_iterations"],
+    );
+    Ok((r, summary))
+}
+
+/// The playground's three ways to present the data: (key, label, scaling). Raw and
+/// centered are written as [`Scaling`]s too (means 0 or x̄, spreads 1), so one pair of
+/// maps, `apply` and `to_original`, serves all three.
+pub fn playground_settings(d: &Dataset) -> Result<[(&'static str, &'static str, Scaling); 3]> {
+    let st = Scaling::of(&d.x, &d.y)?;
+    let raw = Scaling { x_mean: 0.0, x_sd: 1.0, y_mean: 0.0, y_sd: 1.0 };
+    Ok([
+        ("raw", "raw", raw),
+        ("centered", "x centered", Scaling { x_mean: st.x_mean, ..raw }),
+        ("std", "standardized", st),
+    ])
+}
+
+/// Momentum's β in the playground (as in the sweep).
+pub const PLAYGROUND_BETA: f64 = SWEEP_BETA;
+
+/// What the gradient-descent playground needs: per setting the transformed data (the
+/// optimizer runs on exactly these numbers), the start ([`START`] in that setting's
+/// coordinates), the quadratic's optimum, floor, Hessian and eigen-decomposition (for
+/// the contour ellipses and the excess loss), a window and contour levels; plus the
+/// divergence rule of [`gd::has_diverged`] and the optimizers' constants.
+fn playground_json(d: &Dataset) -> Result<String> {
+    let mut settings = Vec::new();
+    for (key, label, sc) in playground_settings(d)? {
+        let (x, y) = sc.apply(&d.x, &d.y);
+        let q = Quadratic::of(&x, &y);
+        let c = Curvature::of(&x);
+        let start = <[f64; 2]>::from(sc.to_standardized(START));
+        let pad = |a: f64, b: f64| {
+            let (lo, hi) = (a.min(b), a.max(b));
+            let m = 0.25 * (hi - lo);
+            (lo - m, hi + m)
+        };
+        let (mut wlo, mut whi) = pad(start[0], q.star[0]);
+        let (mut blo, mut bhi) = pad(start[1], q.star[1]);
+        if key == "std" {
+            // Both axes in standard units: one scale, so the round contours look round
+            // (and wider, as Adam's first steps overshoot).
+            let half = 0.8 * (whi - wlo).max(bhi - blo);
+            let (wm, bm) = ((wlo + whi) / 2.0, (blo + bhi) / 2.0);
+            (wlo, whi, blo, bhi) = (wm - half, wm + half, bm - half, bm + half);
+        }
+        let top = [(wlo, blo), (wlo, bhi), (whi, blo), (whi, bhi)]
+            .iter()
+            .map(|&(w, b)| q.excess([w, b]))
+            .fold(0.0, f64::max);
+        settings.push(serde_json::json!({
+            "key": key,
+            "label": label,
+            "x": x,
+            "y": y,
+            "scaling": [sc.x_mean, sc.x_sd, sc.y_mean, sc.y_sd],
+            "start": start,
+            "star": q.star,
+            "floor": q.floor,
+            "hessian": q.h,
+            "eigen": { "lambda": [c.lambda_min, c.lambda_max], "v": [c.v_min, c.v_max] },
+            "max_stable_lr": c.max_stable_lr(),
+            "window": { "w": [wlo, whi], "b": [blo, bhi] },
+            "levels": contour::excess_levels(q.floor, top, 9),
+        }));
+    }
+    let adam = Adam::new(1.0);
+    let json = serde_json::json!({
+        "divergence_factor": gd::DIVERGENCE_FACTOR,
+        "momentum_beta": PLAYGROUND_BETA,
+        "adam": { "beta1": adam.beta1, "beta2": adam.beta2, "eps": adam.eps },
+        "settings": settings,
+    });
+    Ok(format!("{json}\n"))
+}
+
+// ANCHOR: sgd
+/// Mini-batch SGD from θ*: each epoch shuffles the samples (seeded ChaCha8) and takes one
+/// step per batch of `m`. Returns θ at the end of every epoch.
+fn sgd_epochs(x: &[f64], y: &[f64], q: &Quadratic, m: usize, lr: f64, epochs: usize) -> Vec<[f64; 2]> {
+    let n = x.len();
+    let m = m.clamp(1, n);
+    let per_epoch = n.div_ceil(m);
+    let mut rng = ChaCha8Rng::seed_from_u64(data::BOOK_SEED);
+    let mut order: Vec<usize> = (0..n).collect();
+    let grad = |theta: [f64; 2], t: usize| {
+        let k = t % per_epoch;
+        if k == 0 {
+            order.shuffle(&mut rng);
+        }
+        let batch = &order[k * m..((k + 1) * m).min(n)];
+        let (mut gw, mut gb) = (0.0, 0.0);
+        for &i in batch {
+            let residual = theta[0] * x[i] + theta[1] - y[i];
+            gw += 2.0 * residual * x[i];
+            gb += 2.0 * residual;
+        }
+        [gw / batch.len() as f64, gb / batch.len() as f64]
+    };
+    let trace = run(&mut Gd::new(lr), q.star, epochs * per_epoch, grad, |t| q.loss(t));
+    (1..=epochs).filter_map(|e| trace.w.get(e * per_epoch).map(|&w| [w, trace.b[e * per_epoch]])).collect()
+}
+// ANCHOR_END: sgd
+
+/// Mini-batch SGD from θ* drawing each batch's `m` samples independently, with replacement
+/// (seeded ChaCha8): the sampling that the √η and 1/√B laws describe. Returns θ after each
+/// of `steps` steps that follow a burn-in.
+fn sgd_with_replacement(x: &[f64], y: &[f64], q: &Quadratic, m: usize, lr: f64, steps: usize) -> Vec<[f64; 2]> {
+    let n = x.len();
+    let mut rng = ChaCha8Rng::seed_from_u64(data::BOOK_SEED);
+    let grad = |theta: [f64; 2], _t: usize| {
+        let (mut gw, mut gb) = (0.0, 0.0);
+        for _ in 0..m {
+            let i = rng.random_range(0..n);
+            let residual = theta[0] * x[i] + theta[1] - y[i];
+            gw += 2.0 * residual * x[i];
+            gb += 2.0 * residual;
+        }
+        [gw / m as f64, gb / m as f64]
+    };
+    let trace = run(&mut Gd::new(lr), q.star, REPLACEMENT_BURN_IN + steps, grad, |t| q.loss(t));
+    (REPLACEMENT_BURN_IN + 1..trace.w.len()).map(|k| [trace.w[k], trace.b[k]]).collect()
+}
+
+/// Covariance of one sample's gradient at θ over the data set (population, divided by n).
+fn gradient_covariance(x: &[f64], y: &[f64], theta: [f64; 2]) -> [[f64; 2]; 2] {
+    let n = x.len() as f64;
+    let g: Vec<[f64; 2]> = x.iter().zip(y).map(|(&x, &y)| {
+        let r = 2.0 * (theta[0] * x + theta[1] - y);
+        [r * x, r]
+    }).collect();
+    let mean = [g.iter().map(|v| v[0]).sum::<f64>() / n, g.iter().map(|v| v[1]).sum::<f64>() / n];
+    std::array::from_fn(|i| std::array::from_fn(|j| g.iter().map(|v| (v[i] - mean[i]) * (v[j] - mean[j])).sum::<f64>() / n))
+}
+
+/// Covariance of the gradient of a batch of `m` samples drawn without replacement, at θ
+/// (at θ* the mean per-sample gradient is zero): Σ/m·(n − m)/(n − 1).
+fn batch_gradient_covariance(d: &Dataset, theta: [f64; 2], m: usize) -> [[f64; 2]; 2] {
+    let n = d.len() as f64;
+    let m = (m as f64).min(n);
+    let g: Vec<[f64; 2]> = d.x.iter().zip(&d.y).map(|(&x, &y)| {
+        let r = 2.0 * (theta[0] * x + theta[1] - y);
+        [r * x, r]
+    }).collect();
+    let mean = [g.iter().map(|v| v[0]).sum::<f64>() / n, g.iter().map(|v| v[1]).sum::<f64>() / n];
+    let factor = if n > 1.0 { (n - m) / (n - 1.0) / m } else { 0.0 };
+    std::array::from_fn(|i| std::array::from_fn(|j| {
+        factor * g.iter().map(|v| (v[i] - mean[i]) * (v[j] - mean[j])).sum::<f64>() / n
+    }))
+}
+
+/// A whole count with all its digits, grouped: 5159812 → "5 159 812".
+fn fmt_count(k: f64) -> String {
+    fmt_sig(k, (k.abs().max(1.0).log10().floor() as usize) + 1)
+}
+
+/// An optimizer's sweep: (η, final relative excess loss or `None` if diverged), and its best η.
+type SweepCurve<'a> = (&'a str, Vec<(f64, Option<f64>)>, f64);
+
+/// Every `k`-th point, and always the last, so long paths stay light.
+fn thin(n: usize, max: usize) -> impl Iterator<Item = usize> {
+    let k = n.div_ceil(max).max(1);
+    (0..n).filter(move |i| i % k == 0 || *i + 1 == n)
+}
+
+fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) -> Result<String> {
+    let star = s.q.star;
+    let pad = |lo: f64, hi: f64| {
+        let m = 0.15 * (hi - lo);
+        (lo - m, hi + m)
+    };
+    let (wlo, whi) = pad(s.start[0].min(star[0]), s.start[0].max(star[0]));
+    let (blo, bhi) = pad(s.start[1].min(star[1]), s.start[1].max(star[1]));
+    let (wlo, whi) = if standardized { (wlo.min(-0.2), whi.max(1.2)) } else { (wlo - 3.0, whi + 3.0) };
+    // Raw: room above the paths for the legend, so that it covers no step.
+    let bhi = if standardized { bhi } else { bhi + 0.6 * (bhi - blo) };
+    let grid = Grid::sample(plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121), |w, b| s.q.loss([w, b]));
+    let top = grid.max() - s.q.floor;
+    let levels = contour::excess_levels(s.q.floor, top, 9);
+    let (title, xd, yd) = if standardized {
+        ("Standardized: one straight step, or a detour along the diagonal", "w̃ (standardized slope)", "b̃ (standardized intercept)")
+    } else {
+        ("Raw data: the valley floor is where the methods differ", "slope w (€/m²)", "intercept b (€)")
+    };
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption(title, plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(75)
+            .build_cartesian_2d(wlo..whi, blo..bhi)?;
+        plot::style_mesh(&mut chart, xd, yd)?;
+        for (k, &level) in levels.iter().enumerate() {
+            let col = plot::viridis(k as f64 / (levels.len() - 1) as f64 * 0.9);
+            chart.draw_series(contour::contour(&grid, level).into_iter().map(|seg| PathElement::new(seg.to_vec(), col.mix(0.35))))?;
+        }
+        let inside = |w: f64, b: f64| (wlo..=whi).contains(&w) && (blo..=bhi).contains(&b);
+        // Newton first and widest, so that the one-step methods drawn over it stay visible.
+        let mut order: Vec<&(&str, Trace)> = traces.iter().collect();
+        order.sort_by_key(|(k, _)| *k != "newton");
+        for (key, t) in order {
+            let col = colour(key);
+            // Newton widest, under the others; Adam's large steps thin and translucent, so
+            // that the paths it crosses stay visible.
+            let width = match *key {
+                "newton" => 7,
+                "adam" => 1,
+                _ => 2,
+            };
+            let col_line = if *key == "adam" { col.mix(0.7) } else { col.mix(1.0) };
+            // Only the parts of the path inside the window (large Adam steps leave it).
+            let mut segments = vec![Vec::new()];
+            // Every step: thinning would hide the alternating steps of a zig-zag.
+            for i in 0..t.w.len() {
+                if inside(t.w[i], t.b[i]) {
+                    segments.last_mut().expect("never empty").push((t.w[i], t.b[i]));
+                } else if !segments.last().expect("never empty").is_empty() {
+                    segments.push(Vec::new());
+                }
+            }
+            for seg in segments.into_iter().filter(|s| s.len() > 1) {
+                chart.draw_series(LineSeries::new(seg, col_line.stroke_width(width)))?;
+            }
+            chart
+                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+                .label(label(key))
+                .legend(plot::line_glyph(col, 3));
+        }
+        chart.draw_series([Circle::new((s.start[0], s.start[1]), 6, palette::INK.filled())])?;
+        chart.draw_series([Cross::new((star[0], star[1]), 9, palette::INK.stroke_width(3))])?;
+        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        Ok(())
+    })
+}
+
+fn loss_figure(s: &Setting, traces: &[(&str, Trace)], title: &str) -> Result<String> {
+    const FLOOR: f64 = 1e-24;
+    let excess0 = s.q.excess(s.start);
+    let curves: Vec<Curve<'_>> = traces
+        .iter()
+        .map(|(key, t)| {
+            let pts = thin(t.loss.len(), 600).map(|k| (k as f64, (s.q.excess([t.w[k], t.b[k]]) / excess0).max(FLOOR))).collect();
+            (label(key), colour(key), pts)
+        })
+        .collect();
+    let xmax = traces.iter().map(|t| t.1.loss.len() - 1).max().unwrap_or(1);
+    super::ch6::log_y_figure(title, "iteration t", "(L − L*) / (L₀ − L*) (log scale, floor 10⁻²⁴)", &curves, xmax, SeriesLabelPosition::LowerLeft)
+}
+
+fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
+    let (lo, hi) = (curves[0].1[0].0, curves[0].1.last().expect("a grid").0);
+    let ymin = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::min).max(SWEEP_FLOOR);
+    let ymax = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::max);
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption(title, plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(85)
+            .build_cartesian_2d((lo / 1.3..hi * 1.3).log_scale(), (ymin / 10.0..ymax * 10.0).log_scale())?;
+        plot::style_mesh_scaled(&mut chart, "learning rate η (log scale)", "(L − L*)/(L₀ − L*) after 1000 steps (floor 10⁻³²)", (true, true))?;
+        for (key, pts, _) in curves {
+            let col = colour(key);
+            // Consecutive stable points as one line; a diverged run breaks it.
+            let mut segment: Vec<(f64, f64)> = Vec::new();
+            let mut segments = Vec::new();
+            for (lr, v) in pts {
+                match v {
+                    Some(v) => segment.push((*lr, *v)),
+                    None => segments.push(std::mem::take(&mut segment)),
+                }
+            }
+            segments.push(segment);
+            for seg in segments.into_iter().filter(|s| !s.is_empty()) {
+                chart.draw_series(seg.iter().map(|p| Circle::new(*p, 3, col.filled())))?;
+                chart.draw_series(LineSeries::new(seg, col.stroke_width(2)))?;
+            }
+            chart
+                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+                .label(sweep_label(key))
+                .legend(plot::line_glyph(col, 3));
+        }
+        plot::draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        Ok(())
+    })
+}
+
+fn minibatch_figure(clouds: &[(usize, Vec<[f64; 2]>)]) -> Result<String> {
+    let star_pts: Vec<Vec<(f64, f64)>> = clouds.iter().map(|(_, p)| p.iter().map(|q| (q[0], q[1])).collect()).collect();
+    let all = star_pts.iter().flatten();
+    let (wlo, whi, blo, bhi) = all.fold((f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY), |a, p| {
+        (a.0.min(p.0), a.1.max(p.0), a.2.min(p.1), a.3.max(p.1))
+    });
+    let (mw, mb) = (0.1 * (whi - wlo).max(1e-9), 0.1 * (bhi - blo).max(1e-9));
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption("SGD from θ* (standardized, η = 0.05): lines pivot around (x̄, ȳ)", plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(75)
+            .build_cartesian_2d(wlo - mw..whi + mw, blo - mb..bhi + mb)?;
+        plot::style_mesh(&mut chart, "slope w (€/m²)", "intercept b (€)")?;
+        for ((m, _), pts) in clouds.iter().zip(&star_pts) {
+            let col = if *m == 1 { palette::FIT } else { palette::SKY };
+            chart
+                .draw_series(pts.iter().map(|p| Circle::new(*p, 2, col.filled())))?
+                .label(format!("batch size {m}, end of each epoch"))
+                .legend(move |(x, y)| Circle::new((x + 11, y), 4, col.filled()));
+        }
+        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The chapter's claims are tested in `code/tests/claims_ch07.rs`.
+
+    #[test]
+    fn constant_x_is_a_clean_error() {
+        let e = build(&Dataset::new(vec![3.0; 4], vec![1.0, 2.0, 3.0, 4.0]).unwrap()).unwrap_err();
+        assert!(e.to_string().contains("every x is the same"));
+    }
+}
