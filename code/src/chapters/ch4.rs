@@ -240,6 +240,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("reader_grad_w_final", rg.0, 3).number("reader_grad_b_final", rg.1, 3);
     r.number_sci("reader_predicted", rc.predicted_iterations(LR, EPS).unwrap_or(-1.0), 3);
 
+    // `diagnose` on the reader's setting, shown at the chapter's end.
+    r.file("diagnose-reader.txt", crate::diagnose::reader_example()?);
+
     r.file("ch4-loss.svg", loss_figure(d, &trace, mse(&d.x, &d.y, ws, bs))?);
     r.file("ch4-trajectory.svg", trajectory_figure(d, &trace, (ws, bs))?);
     r.file("ch4-gradients.svg", gradients_figure(&trace)?);
