@@ -83,6 +83,12 @@ fn run(args: &Args) -> Result<()> {
     }
     let (mse, r2) = linalg::mse_r2(&x, &d.y, &theta);
     let method = format!("{:?}", args.method).to_lowercase();
+    // Collected, then written once through cli::print_stdout: `fit --json | head -1` must
+    // not panic on the closed pipe.
+    let mut out = String::new();
+    macro_rules! outln {
+        ($out:ident, $($arg:tt)*) => {{ $out.push_str(&format!($($arg)*)); $out.push('\n'); }};
+    }
     if args.json {
         let value = serde_json::json!({
             "method": method,
@@ -92,25 +98,25 @@ fn run(args: &Args) -> Result<()> {
             "mse": mse,
             "r2": if r2.is_finite() { serde_json::json!(r2) } else { serde_json::Value::Null },
         });
-        println!("{}", serde_json::to_string_pretty(&value).expect("JSON object serialises"));
+        outln!(out, "{}", serde_json::to_string_pretty(&value).expect("JSON object serialises"));
     } else {
-        println!("method: {method}, {} points", d.len());
+        outln!(out, "method: {method}, {} points", d.len());
         if degree == 1 {
-            println!("b (intercept) = {}", theta[0]);
-            println!("w (slope)     = {}", theta[1]);
+            outln!(out, "b (intercept) = {}", theta[0]);
+            outln!(out, "w (slope)     = {}", theta[1]);
         } else {
             for (k, t) in theta.iter().enumerate() {
-                println!("θ{k} (x^{k}) = {t}");
+                outln!(out, "θ{k} (x^{k}) = {t}");
             }
         }
-        println!("MSE = {mse}");
+        outln!(out, "MSE = {mse}");
         if r2.is_finite() {
-            println!("R²  = {r2}");
+            outln!(out, "R²  = {r2}");
         } else {
-            println!("R²  = undefined (y is constant)");
+            outln!(out, "R²  = undefined (y is constant)");
         }
     }
-    Ok(())
+    linreg::cli::print_stdout(&out)
 }
 
 fn main() -> ExitCode {
