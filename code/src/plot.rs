@@ -341,6 +341,29 @@ pub fn axis_range(lo: f64, hi: f64, pad: f64) -> std::ops::Range<f64> {
     if a < b && a.is_finite() && b.is_finite() { a..b } else { 0.0..1.0 }
 }
 
+/// The start of `path` up to its first point beyond the box `x` × `y` widened by its own
+/// size on every side: a diverging run leaves the figure there instead of reaching
+/// coordinates that overflow plotters' pixel arithmetic.
+pub fn clip_path(path: &[(f64, f64)], x: (f64, f64), y: (f64, f64)) -> Vec<(f64, f64)> {
+    let near = |v: f64, (lo, hi): (f64, f64)| v.is_finite() && v >= lo - (hi - lo) && v <= hi + (hi - lo);
+    path.iter().copied().take_while(|&(a, b)| near(a, x) && near(b, y)).collect()
+}
+
+/// Most points a figure draws one by one: beyond it an SVG grows past a few MB and a
+/// browser stalls, while the eye sees no difference.
+pub const MAX_POINTS: usize = 5_000;
+
+/// The pairs (xᵢ, yᵢ) a scatter plot draws: all of them up to [`MAX_POINTS`], else
+/// `MAX_POINTS` evenly strided ones (deterministic: the same file gives the same figure).
+pub fn thinned<'a>(x: &'a [f64], y: &'a [f64]) -> impl Iterator<Item = (&'a f64, &'a f64)> {
+    let n = x.len().min(y.len());
+    let shown = n.min(MAX_POINTS);
+    (0..shown).map(move |k| {
+        let i = k * n / shown.max(1);
+        (&x[i], &y[i])
+    })
+}
+
 /// Evenly spaced values from `lo` to `hi` inclusive.
 pub fn linspace(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     assert!(n >= 2, "linspace needs at least two points");
@@ -388,6 +411,23 @@ mod tests {
         })
         .unwrap();
         assert!(svg.starts_with("<svg"));
+    }
+
+    #[test]
+    fn large_inputs_are_thinned_evenly() {
+        let x: Vec<f64> = (0..12_345).map(|i| i as f64).collect();
+        let shown: Vec<f64> = thinned(&x, &x).map(|(a, _)| *a).collect();
+        assert_eq!(shown.len(), MAX_POINTS);
+        assert_eq!((shown[0], shown[1], shown[MAX_POINTS - 1]), (0.0, 2.0, 12_342.0));
+        assert_eq!(thinned(&x[..10], &x[..10]).count(), 10);
+        assert_eq!(thinned(&[], &[]).count(), 0);
+    }
+
+    #[test]
+    fn diverging_paths_are_clipped_where_they_leave_the_figure() {
+        let path = [(0.5, 0.5), (1.5, -0.5), (1.9, 0.0), (2.1, 0.0), (0.5, 0.5)];
+        assert_eq!(clip_path(&path, (0.0, 1.0), (0.0, 1.0)), path[..3]);
+        assert!(clip_path(&[(f64::NAN, 0.0)], (0.0, 1.0), (0.0, 1.0)).is_empty());
     }
 
     #[test]

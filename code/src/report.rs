@@ -58,8 +58,9 @@ impl Report {
     pub fn check_finite(&self) -> Result<()> {
         if let Some(key) = self.non_finite.first() {
             return Err(Error::Data(format!(
-                "the value `{key}` came out non-finite on these data (magnitudes beyond what f64 \
-                 arithmetic can square?); nothing was written"
+                "the chapter cannot quote `{key}` on these data: it comes out NaN or infinite (a ratio \
+                 to a quantity that is 0 here, such as b* = 0 or a perfect fit, or magnitudes beyond f64); \
+                 nothing was written"
             )));
         }
         for (name, bytes) in &self.files {
@@ -251,7 +252,7 @@ mod tests {
         let mut r = Report::new();
         r.number("ok", 1.0, 2).number("w_star", f64::NAN, 4);
         let e = r.write_to(dir.path()).unwrap_err().to_string();
-        assert!(e.contains("`w_star` came out non-finite"), "{e}");
+        assert!(e.contains("cannot quote `w_star` on these data"), "{e}");
         let mut r = Report::new();
         r.number_sci("tiny", f64::INFINITY, 2);
         assert!(r.check_finite().is_err());

@@ -213,3 +213,36 @@ fn every_chapter_refuses_constant_x_or_y() {
     }
     assert!(!out.exists(), "nothing may be written when the input is bad");
 }
+
+/// `--json | head -1`: the reader closes the pipe before the binary writes. Every binary
+/// (fit included) must end quietly, exit 0, no panic (was: exit 101, "failed printing
+/// to stdout: Broken pipe").
+#[test]
+fn closed_stdout_pipe_is_not_a_panic() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("d.csv");
+    std::fs::write(&csv, "x,y\n1,2.1\n2,3.9\n3,6.2\n4,7.8\n").unwrap();
+    let fit = env!("CARGO_BIN_EXE_fit");
+    for bin in BINARIES.iter().copied().chain([fit]) {
+        for args in [vec!["--json"], vec![]] {
+            let mut args: Vec<&str> = args;
+            if bin == fit {
+                args.extend(["--data", csv.to_str().unwrap()]);
+            } else {
+                args.extend(["--out", dir.path().to_str().unwrap()]);
+            }
+            let mut child = Command::new(bin)
+                .args(&args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            drop(child.stdout.take()); // the reader is gone before anything is written
+            let o = child.wait_with_output().unwrap();
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(0), "{bin} {args:?}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
+    }
+}

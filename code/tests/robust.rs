@@ -241,3 +241,12 @@ fn the_books_own_data_example_reads_as_described() {
             .unwrap();
     }
 }
+
+/// Found by the property test: chapter 5's raw-data run diverges on integer x up to 4 000
+/// with y of spread 0.01, and its path left plotters' i32 pixel range (a debug-build
+/// overflow panic; garbage in release). The path is now clipped where it leaves the figure.
+#[test]
+fn regression_chapter5_diverging_path_in_contour_figure() {
+    let d = dataset(1053343663587, 901, (4, 0), (3, -2));
+    run_bounded(chapter("chapter5"), d).unwrap();
+}

@@ -169,12 +169,19 @@ fn main() -> ExitCode {
     let args = Args::parse();
     match run(&args) {
         Ok(r) => {
-            if args.json {
-                println!("{}", serde_json::to_string_pretty(&r.to_json()).expect("JSON object serialises"));
+            // Through cli::print_stdout: `fit --json | head -1` must not panic on the closed pipe.
+            let text = if args.json {
+                format!("{}\n", serde_json::to_string_pretty(&r.to_json()).expect("JSON object serialises"))
             } else {
-                print!("{}", r.to_text());
+                r.to_text()
+            };
+            match linreg::cli::print_stdout(&text) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
             }
-            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("error: {e}");

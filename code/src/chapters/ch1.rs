@@ -73,7 +73,7 @@ fn scatter(d: &Dataset) -> Result<String> {
                 .legend(plot::line_glyph(palette::TRUE, 3));
         }
         chart
-            .draw_series(d.x.iter().zip(&d.y).map(|(&x, &y)| {
+            .draw_series(plot::thinned(&d.x, &d.y).map(|(&x, &y)| {
                 Circle::new((x, y), 4, palette::DATA.filled())
             }))?
             .label(format!("{} apartments", d.len()))

@@ -129,7 +129,7 @@ fn candidates_figure(d: &Dataset, candidates: &[Candidate]) -> Result<String> {
                 .y_label_area_size(60)
                 .build_cartesian_2d(xr.clone(), yr.clone())?;
             plot::style_mesh(&mut chart, "surface x (m²)", "rent y (€)")?;
-            chart.draw_series(d.x.iter().zip(&d.y).map(|(&x, &y)| {
+            chart.draw_series(plot::thinned(&d.x, &d.y).map(|(&x, &y)| {
                 PathElement::new(vec![(x, y), (x, c.w * x + c.b)], palette::INK.mix(0.35))
             }))?;
             chart.draw_series(LineSeries::new(
@@ -137,7 +137,7 @@ fn candidates_figure(d: &Dataset, candidates: &[Candidate]) -> Result<String> {
                 colour.stroke_width(3),
             ))?;
             chart.draw_series(
-                d.x.iter().zip(&d.y).map(|(&x, &y)| Circle::new((x, y), 3, palette::DATA.filled())),
+                plot::thinned(&d.x, &d.y).map(|(&x, &y)| Circle::new((x, y), 3, palette::DATA.filled())),
             )?;
         }
         Ok(())

@@ -348,7 +348,12 @@ fn contours_figure(
             floor: mse(&d.x, &d.y, star.0, star.1),
             optimum: star,
             truth: d.truth,
-            path: raw_run.w.iter().copied().zip(raw_run.b.iter().copied()).collect(),
+            // A run that diverges on the reader's data is drawn until it leaves the figure.
+            path: plot::clip_path(
+                &raw_run.w.iter().copied().zip(raw_run.b.iter().copied()).collect::<Vec<_>>(),
+                (raw_grid.xs[0], *raw_grid.xs.last().unwrap_or(&raw_grid.xs[0])),
+                (raw_grid.ys[0], *raw_grid.ys.last().unwrap_or(&raw_grid.ys[0])),
+            ),
             path_label: format!("GD, η = {}, {} steps", fmt_sci(RAW_LR, 1), raw_run.w.len() - 1),
         },
         Panel {
@@ -402,16 +407,18 @@ fn contours_figure(
                 .label(p.path_label.clone())
                 .legend(plot::line_glyph(palette::ORANGE, 2));
             chart.draw_series(p.path.iter().map(|&q| Circle::new(q, 3, palette::ORANGE.filled())))?;
-            chart.draw_series([Circle::new(p.path[0], 6, palette::INK.stroke_width(2))])?
-                .label("start")
-                .legend(|(x, y)| Circle::new((x + 11, y), 5, palette::INK.stroke_width(2)));
+            if let Some(&start) = p.path.first() {
+                chart.draw_series([Circle::new(start, 6, palette::INK.stroke_width(2))])?
+                    .label("start")
+                    .legend(|(x, y)| Circle::new((x + 11, y), 5, palette::INK.stroke_width(2)));
+            }
             // The true line only where the window holds it (the zoomed raw panel does not).
             let inside = |(w, b): (f64, f64)| (g.xs[0]..=*g.xs.last().unwrap()).contains(&w) && (g.ys[0]..=*g.ys.last().unwrap()).contains(&b);
             if let Some(t) = p.truth.filter(|&t| inside(t)) {
                 plot::mark_truth(&mut chart, t)?;
             }
             plot::mark_optimum(&mut chart, p.optimum, "least-squares minimum")?;
-            let marks: Vec<(f64, f64)> = [Some(p.path[0]), Some(p.optimum), p.truth].into_iter().flatten().collect();
+            let marks: Vec<(f64, f64)> = [p.path.first().copied(), Some(p.optimum), p.truth].into_iter().flatten().collect();
             let labels = [p.path_label.as_str(), "start", "true parameters", "least-squares minimum"];
             plot::draw_legend_clear(&mut chart, &[&p.path, &marks], &labels)?;
         }

@@ -224,7 +224,19 @@ fn transient_prediction(s: &Setting, (eta, beta, nesterov): (f64, f64, bool), ep
 }
 // ANCHOR_END: transient
 
+/// Most rows the mini-batch experiment replays: EPOCHS epochs of batch size 1 record
+/// every step, so time and memory grow as EPOCHS·n (10⁸ steps, gigabytes, at n = 10⁵).
+pub const MAX_ROWS: usize = 20_000;
+
 pub fn build(d: &Dataset) -> Result<(Report, String)> {
+    if d.len() > MAX_ROWS {
+        return Err(Error::Data(format!(
+            "chapter 7 replays {EPOCHS} epochs of mini-batch SGD with batch size 1, which on {} rows is {} steps; \
+             run it on a random sample of at most {MAX_ROWS} rows",
+            d.len(),
+            d.len() * EPOCHS
+        )));
+    }
     if stats::variance(&d.x) == 0.0 {
         return Err(Error::Data("every x is the same, so the slope is undetermined (the Hessian is singular)".into()));
     }
