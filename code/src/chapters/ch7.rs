@@ -468,9 +468,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
 
     r.file("ch7-trajectories-raw.svg", trajectory_figure(&settings[0], &shown[0], false)?);
     r.file("ch7-trajectories-std.svg", trajectory_figure(&settings[1], &shown[1], true)?);
-    r.file("ch7-loss-raw.svg", loss_figure(&settings[0], &shown[0], "Raw data: only Newton is fast; momentum needs ~√κ steps")?);
+    r.file("ch7-loss-raw.svg", loss_figure(&settings[0], &shown[0], "Raw data: Newton needs one step; the others hundreds or more")?);
     r.file("ch7-loss-std.svg", loss_figure(&settings[1], &shown[1], "Standardized: κ = 1, and the plain methods finish at once")?);
-    r.file("ch7-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: GD and momentum blow up above ~2/λmax")?);
+    r.file("ch7-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: the fixed-step methods blow up above their stability limits")?);
     r.file("ch7-sweep-std.svg", sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges")?);
     r.file("ch7-minibatch.svg", minibatch_figure(&clouds)?);
     r.file("widget.json", playground_json(d)?);
