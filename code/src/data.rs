@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
 
 use crate::error::{Error, Result};
+pub use crate::table::{CsvOptions, Table, read_table, read_xy};
 
 /// The seed used for every figure and number in the book.
 pub const BOOK_SEED: u64 = 42;
@@ -64,6 +65,59 @@ impl Dataset {
     }
 }
 
+/// The largest magnitude the chapters accept: they square values and sum n of the
+/// squares (losses, Hessians, loss surfaces over a range of w), and 1e100² · 10⁶ rows is
+/// still far inside f64, while 1e160² is not.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+/// The smallest range (max − min) accepted, for the same reason at the other end (squares underflow).
+pub const MIN_SPREAD: f64 = 1e-100;
+/// Largest |mean|/spread of x: beyond it the raw-data sums lose every digit of the spread
+/// (x̄²/sₓ² > 1/ε), so the raw-data Hessian is singular in floating point.
+pub const MAX_OFFSET_RATIO: f64 = 1e6;
+
+/// Whether the chapters can run on `d`, decided once for every chapter binary: the error
+/// says what is wrong with the data and what to do. Classes refused here (constant x or y,
+/// magnitudes near the limits of f64, x offset far from 0) would otherwise make the
+/// chapters divide by zero, overflow or lose every digit.
+pub fn check_usable(d: &Dataset) -> Result<()> {
+    for (name, v) in [("x", &d.x), ("y", &d.y)] {
+        let largest = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        if largest > MAX_MAGNITUDE {
+            return Err(Error::Data(format!(
+                "{name} has values as large as {largest:.1e}; the chapters square and sum values, which \
+                 overflows f64 beyond about {MAX_MAGNITUDE:.0e}: divide the column by a power of ten first"
+            )));
+        }
+        let (lo, hi) = (crate::stats::min(v), crate::stats::max(v));
+        if lo == hi {
+            let what = if name == "x" {
+                "a line through points with a single x has no slope"
+            } else {
+                "the best line is flat and there is nothing to learn (the chapters standardize y, \
+                 which divides by its spread, 0)"
+            };
+            return Err(Error::Data(format!("every {name} equals {lo}: {what}")));
+        }
+        // The range, not the standard deviation: the latter squares and would underflow.
+        if hi - lo < MIN_SPREAD {
+            return Err(Error::Data(format!(
+                "{name} spans only {:.1e} (from {lo:e} to {hi:e}), below {MIN_SPREAD:.0e}: squares of such \
+                 differences underflow f64; multiply the column by a power of ten first",
+                hi - lo
+            )));
+        }
+    }
+    let (mean, spread) = (crate::stats::mean(&d.x), crate::stats::std_dev(&d.x));
+    if mean.abs() > MAX_OFFSET_RATIO * spread {
+        return Err(Error::Data(format!(
+            "x is offset far from 0 relative to its spread (mean {mean:.6e}, standard deviation {spread:.1e}): \
+             the raw-data chapters would lose every digit of the spread; subtract a round number near \
+             the mean from x first"
+        )));
+    }
+    Ok(())
+}
+
 // ANCHOR: generate
 /// The book's data set: 50 apartments, surface uniform in [20, 100) m²,
 /// rent = 32 €/m² · surface + 200 € + Gaussian noise with σ = 100 €.
@@ -84,56 +138,33 @@ pub fn paris_rents(seed: u64) -> Dataset {
 // ANCHOR_END: generate
 
 // ANCHOR: reader_question
-/// The setting of the reader's question: x = 0, 1, …, 99 (100 evenly spaced points),
-/// y = READER_A·x + READER_B + Gaussian noise with σ = 1. The slope and intercept are
-/// fixed (not drawn), so the text can state them; only the noise depends on `seed`.
-pub const READER_A: f64 = 0.7;
-pub const READER_B: f64 = 0.3;
+/// The setting of the reader's question, as their script builds it:
+/// x = linspace(0, 100, 100) (100 evenly spaced points, spacing 100/99), a slope `a` and an
+/// intercept `b` drawn uniformly in [0, 1), then y = a·x + b + Gaussian noise with σ = 1.
+/// The script draws `a`, `b`, then the noise from NumPy's global generator; here the same
+/// three draws, in the same order, come from ChaCha8 seeded with `seed`.
 pub const READER_N: usize = 100;
+pub const READER_X_MAX: f64 = 100.0;
 
 pub fn reader_question(seed: u64) -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let x: Vec<f64> = (0..READER_N).map(|i| i as f64).collect();
+    let a: f64 = rng.random_range(0.0..1.0);
+    let b: f64 = rng.random_range(0.0..1.0);
+    // linspace's own formula, start + i·step with step = (stop − start)/(num − 1), so the
+    // last point is exactly 100.
+    let step = READER_X_MAX / (READER_N - 1) as f64;
+    let x: Vec<f64> = (0..READER_N).map(|i| i as f64 * step).collect();
     let noise = Normal::new(0.0, 1.0).expect("σ is positive and finite");
-    let y = x.iter().map(|&v| READER_A * v + READER_B + noise.sample(&mut rng)).collect();
-    Dataset { x, y, truth: Some((READER_A, READER_B)) }
+    let y = x.iter().map(|&v| a * v + b + noise.sample(&mut rng)).collect();
+    Dataset { x, y, truth: Some((a, b)) }
 }
 // ANCHOR_END: reader_question
 
-/// Reads a CSV file with the header `x,y` and one numeric pair per row.
+/// Reads x and y from a CSV file with the defaults of [`read_xy`]: the columns named `x`
+/// and `y`, else the first two numeric columns (the note saying so is dropped here; the
+/// binaries print it).
 pub fn read_csv(path: &Path) -> Result<Dataset> {
-    let bad = |message: String| Error::Csv { path: path.to_path_buf(), message };
-    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes.as_slice());
-    let header = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
-    if header.iter().collect::<Vec<_>>() != ["x", "y"] {
-        return Err(bad(format!(
-            "expected the header `x,y`, found `{}`",
-            header.iter().collect::<Vec<_>>().join(",")
-        )));
-    }
-    let (mut x, mut y) = (Vec::new(), Vec::new());
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2; // 1-based, after the header
-        let record = record.map_err(|e| bad(format!("line {line}: {e}")))?;
-        let cell = |k: usize, name: &str| -> Result<f64> {
-            let text = &record[k];
-            let v: f64 = text
-                .parse()
-                .map_err(|_| bad(format!("line {line}: {name} = `{text}` is not a number")))?;
-            if v.is_finite() {
-                Ok(v)
-            } else {
-                Err(bad(format!("line {line}: {name} = `{text}` is not a finite number")))
-            }
-        };
-        x.push(cell(0, "x")?);
-        y.push(cell(1, "y")?);
-    }
-    Dataset::new(x, y).map_err(|e| match e {
-        Error::Data(message) => bad(message),
-        other => other,
-    })
+    read_xy(path, None, None, &CsvOptions::default()).map(|(data, _)| data)
 }
 
 /// The data set as CSV text with the header `x,y`. Values are written with Rust's
@@ -176,13 +207,38 @@ mod tests {
         assert_eq!(d, reader_question(BOOK_SEED));
         assert_ne!(d.y, reader_question(BOOK_SEED + 1).y);
         assert_eq!(d.len(), 100);
-        assert!(d.x.iter().enumerate().all(|(i, &x)| x == i as f64));
+        // linspace(0, 100, 100): spacing 100/99, first and last points exact.
+        assert_eq!((d.x[0], d.x[99]), (0.0, 100.0));
+        assert!(d.x.windows(2).all(|p| (p[1] - p[0] - 100.0 / 99.0).abs() < 1e-12));
+        let (a, b) = d.truth.unwrap();
+        assert!((0.0..1.0).contains(&a) && (0.0..1.0).contains(&b), "{a}, {b}");
+        assert_ne!(d.truth, reader_question(BOOK_SEED + 1).truth);
         // Noise N(0, 1), 100 draws: the residual spread is within ±30 % of 1 (about
-        // 4 standard errors of a sample σ), and the least-squares slope within 0.02 of 0.7.
-        let r: Vec<f64> = d.x.iter().zip(&d.y).map(|(x, y)| y - (READER_A * x + READER_B)).collect();
+        // 4 standard errors of a sample σ), and the least-squares slope within 0.02 of a
+        // (its standard error is σ/(sₓ√n) ≈ 0.0035).
+        let r: Vec<f64> = d.x.iter().zip(&d.y).map(|(x, y)| y - (a * x + b)).collect();
         assert!((0.7..1.3).contains(&crate::stats::std_dev(&r)));
         let (w, _) = crate::stats::least_squares(&d.x, &d.y);
-        assert!((w - READER_A).abs() < 0.02, "{w}");
+        assert!((w - a).abs() < 0.02, "{w} vs {a}");
+    }
+
+    #[test]
+    fn unusable_data_is_refused_with_a_reason() {
+        let ok = |x: Vec<f64>, y: Vec<f64>| check_usable(&Dataset::new(x, y).unwrap());
+        assert!(check_usable(&paris_rents(BOOK_SEED)).is_ok());
+        assert!(ok(vec![-1.0, 0.0, 2.0], vec![0.0, 0.0, 1.0]).is_ok());
+        for (x, y, expected) in [
+            (vec![5.0, 5.0, 5.0], vec![1.0, 2.0, 3.0], "every x equals 5: a line through points with a single x"),
+            (vec![1.0, 2.0, 3.0], vec![7.0, 7.0, 7.0], "every y equals 7: the best line is flat"),
+            (vec![1.0, 2.0, 1e308], vec![1.0, 2.0, 3.0], "x has values as large as 1.0e308"),
+            (vec![1.0, 2.0, 3.0], vec![1.0, -2e101, 3.0], "y has values as large as 2.0e101"),
+            (vec![1e-300, 2e-300, 3e-300], vec![1.0, 2.0, 3.0], "x spans only 2.0e-300 (from 1e-300 to 3e-300), below 1e-100"),
+            (vec![1.0, 2.0, 3.0], vec![0.0, 1e-310, 0.0], "y spans only 1.0e-310"),
+            (vec![1e9, 1e9 + 0.01, 1e9 + 0.02], vec![1.0, 2.0, 3.0], "x is offset far from 0"),
+        ] {
+            let e = ok(x, y).unwrap_err().to_string();
+            assert!(e.contains(expected), "{e}");
+        }
     }
 
     #[test]
@@ -206,13 +262,13 @@ mod tests {
     #[test]
     fn bad_csv_gives_one_line_errors() {
         for (text, expected) in [
-            ("a,b\n1,2\n3,4\n", "expected the header `x,y`"),
-            ("x,y\n1,2\n3,oops\n", "line 3: y = `oops` is not a number"),
-            ("x,y\n1,2\nNaN,4\n", "line 3: x = `NaN` is not a finite number"),
+            ("a\n1\n3\n", "need two numeric columns"),
+            ("x,y\n1,2\n3,oops\n", "line 3: column `y` = `oops` is not a number"),
+            ("x,y\n1,2\nNaN,4\n", "line 3: column `x` = `NaN` is not a finite number"),
             ("x,y\n1,2\n3,inf\n", "not a finite number"),
             ("x,y\n1,2\n", "need at least 2 points"),
             ("x,y\n", "need at least 2 points"),
-            ("", "expected the header"),
+            ("", "the file is empty"),
             ("x,y\n1,2\n3\n", "line 3"),
         ] {
             let msg = csv_error(text);

@@ -14,6 +14,7 @@ pub mod gd;
 pub mod grad;
 pub mod linalg;
 pub mod loss;
+pub mod modes;
 pub mod nist;
 pub mod nn;
 pub mod optimizers;
@@ -22,6 +23,7 @@ pub mod quadratic;
 pub mod report;
 pub mod standardize;
 pub mod stats;
+pub mod table;
 
 pub use error::{Error, Result};
 /// Re-exported so that examples and readers use the same version as the library.

@@ -67,10 +67,10 @@ fn polynomial_degree_fits_an_exact_parabola() {
 fn bad_input_is_one_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let cases: &[(&str, &[&str], &str)] = &[
-        ("", &[], "expected the header `x,y`"),
+        ("", &[], "the file is empty"),
         ("x,y\n", &[], "need at least 2 points"),
-        ("surface,rent\n1,2\n3,4\n", &[], "expected the header `x,y`"),
-        ("x,y\n1,2\n3,abc\n", &[], "line 3: y = `abc` is not a number"),
+        ("name,city\na,b\nc,d\n", &[], "need two numeric columns"),
+        ("x,y\n1,2\n3,abc\n", &[], "line 3: column `y` = `abc` is not a number"),
         ("x,y\n1,2\nNaN,4\n", &[], "not a finite number"),
         ("x,y\n1,2\n3,inf\n", &[], "not a finite number"),
         ("x,y\n1,2\n2,3\n", &["--degree", "2"], "need at least 3 rows to fit 3 coefficients"),

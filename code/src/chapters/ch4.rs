@@ -66,7 +66,10 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     }
     let c = Curvature::of(&d.x);
     let (ws, bs) = stats::least_squares(&d.x, &d.y);
-    let trace = notebook_run(d, &c)?;
+    let trace = gradient_descent(&d.x, &d.y, START, LR, ITERATIONS);
+    if let Some(at) = trace.diverged_at {
+        return diverged(d, &c, &trace, at);
+    }
     let mut r = Report::new();
 
     // The failure.
@@ -174,6 +177,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let (rws, rbs) = stats::least_squares(&rd.x, &rd.y);
     let rt = gradient_descent(&rd.x, &rd.y, READER_START, LR, READER_EPOCHS);
     let (rwf, rbf) = rt.last();
+    let (ra, rb) = rd.truth.expect("the reader's data are synthetic: their line is known");
+    r.number("reader_true_a", ra, 4).number("reader_true_b", rb, 4);
     r.number("reader_w_star", rws, 4).number("reader_b_star", rbs, 3);
     r.number("reader_w_final", rwf, 4).number("reader_b_final", rbf, 3);
     r.number("reader_w_frac", rwf / rws, 4).number("reader_b_frac", rbf / rbs, 3);
@@ -211,6 +216,70 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         fmt_sci(c.max_stable_lr(), 4),
     );
     Ok((r, summary))
+}
+
+/// The chapter on data where the notebook's η = 1e-5 blows up. That is the finding, not an
+/// error: the report says at which step the loss exploded and the largest stable step
+/// 2/λmax for *these* data, and shows the loss up to the blow-up (the exploding value
+/// itself clipped at the top of the axis and marked).
+fn diverged(d: &Dataset, c: &Curvature, trace: &Trace, at: usize) -> Result<(Report, String)> {
+    let (ws, bs) = stats::least_squares(&d.x, &d.y);
+    let mut r = Report::new();
+    r.text("outcome", "diverged").integer("diverged_at", at as i64);
+    r.number_sci("lr", LR, 1).number_sci("max_stable_lr", c.max_stable_lr(), 4);
+    r.number("lr_over_max", LR / c.max_stable_lr(), 3);
+    r.number("lambda_min", c.lambda_min, 4).number("lambda_max", c.lambda_max, 4);
+    r.number("kappa", c.condition_number(), 4);
+    r.number("w_star", ws, 4).number("b_star", bs, 4).number("mse_star", mse(&d.x, &d.y, ws, bs), 4);
+    r.number("loss_start", trace.loss[0], 4);
+    let finite: Vec<(usize, f64)> = trace.loss.iter().copied().enumerate().filter(|(_, l)| l.is_finite()).collect();
+    let &(last_k, last_loss) = finite.last().expect("the starting loss is finite on usable data");
+    r.integer("last_finite_step", last_k as i64).number_sci("last_finite_loss", last_loss, 3);
+    r.file("ch4-diverged.svg", diverged_figure(&finite, at, c.max_stable_lr())?);
+    let summary = format!(
+        "gradient descent with the notebook's η = {LR:e} diverges on these data: the loss grew more than \
+         a million-fold by step {at} (from {} to {})\n\
+         λmin = {}, λmax = {}, κ = {}; the largest stable step is 2/λmax = {} ({}× smaller than η)\n\
+         least squares: w* = {}, b* = {}\n",
+        fmt_sci(trace.loss[0], 4),
+        fmt_sci(last_loss, 4),
+        fmt_sig(c.lambda_min, 4),
+        fmt_sig(c.lambda_max, 4),
+        fmt_sig(c.condition_number(), 4),
+        fmt_sci(c.max_stable_lr(), 4),
+        fmt_sig(LR / c.max_stable_lr(), 3),
+        fmt_sig(ws, 4),
+        fmt_sig(bs, 4),
+    );
+    Ok((r, summary))
+}
+
+/// log10 of the loss up to the blow-up; a non-finite loss is drawn at the axis top.
+fn diverged_figure(finite: &[(usize, f64)], at: usize, max_lr: f64) -> Result<String> {
+    let logs: Vec<(f64, f64)> = finite.iter().map(|&(k, l)| (k as f64, l.max(f64::MIN_POSITIVE).log10())).collect();
+    let lo = logs.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let hi = logs.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+    let y = plot::axis_range(lo, hi, 0.08);
+    let top = if finite.last().is_some_and(|&(k, _)| k == at) { logs.last().map_or(y.end, |p| p.1) } else { y.end };
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption(format!("η = 1e-5 is too large here: the loss explodes (2/λmax = {})", fmt_sci(max_lr, 2)), plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(85)
+            .build_cartesian_2d(plot::axis_range(0.0, at as f64, 0.05), y)?;
+        plot::style_mesh(&mut chart, "iteration t", "log₁₀ L(w, b) (L in y-units²)")?;
+        chart
+            .draw_series(LineSeries::new(logs.iter().copied(), GD_COLOUR.stroke_width(3)))?
+            .label("gradient descent, η = 1e-5")
+            .legend(plot::line_glyph(GD_COLOUR, 3));
+        chart
+            .draw_series([Cross::new((at as f64, top), 9, palette::FIT.stroke_width(3))])?
+            .label(format!("stopped at step {at}: loss > 10⁶ × start"))
+            .legend(|(x, y)| Cross::new((x + 11, y), 6, palette::FIT.stroke_width(3)));
+        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        Ok(())
+    })
 }
 
 /// A whole count with all its digits, grouped: 5159812 → "5 159 812".
@@ -390,13 +459,26 @@ mod tests {
     }
 
     #[test]
-    fn book_learning_rate_diverging_on_reader_data_is_a_clean_error() {
+    fn book_learning_rate_diverging_on_reader_data_is_the_result() {
         // Surfaces around 1000 m²: λmax ≈ 2·10⁶ ≫ 2/η, so η = 1e-5 explodes.
         let x: Vec<f64> = (0..20).map(|i| 900.0 + 10.0 * i as f64).collect();
         let y: Vec<f64> = x.iter().map(|v| 30.0 * v + 100.0).collect();
-        let msg = build(&Dataset::new(x, y).unwrap()).unwrap_err().to_string();
+        let d = Dataset::new(x, y).unwrap();
+        let msg = notebook_run(&d, &Curvature::of(&d.x)).unwrap_err().to_string();
         assert!(msg.starts_with("gradient descent diverged at iteration"), "{msg}");
         assert!(msg.contains("largest stable learning rate") && !msg.contains('\n'), "{msg}");
+        // The chapter itself reports the divergence as its result.
+        let (r, summary) = build(&d).unwrap();
+        let j = r.json();
+        assert_eq!(j["outcome"], "diverged");
+        // λmax ≈ 2·(1 + E[x²]) ≈ 2.0·10⁶ here, so 2/λmax ≈ 1.0·10⁻⁶ (within 10 %), and
+        // e = 1 − η·λmax ≈ −19: the loss grows ≈ 19² per step, past 10⁶ × start by step 3.
+        let max_lr = j["max_stable_lr"].as_f64().unwrap();
+        assert!((max_lr / 1.0e-6 - 1.0).abs() < 0.1, "{max_lr}");
+        assert_eq!(j["diverged_at"], 3);
+        assert!(summary.contains("diverges on these data"), "{summary}");
+        r.check_finite().unwrap();
+        assert!(r.all_files().iter().any(|(name, _)| name == "ch4-diverged.svg"));
         let constant = build(&Dataset::new(vec![3.0; 4], vec![1.0, 2.0, 3.0, 4.0]).unwrap()).unwrap_err();
         assert!(constant.to_string().contains("every x is the same"));
     }

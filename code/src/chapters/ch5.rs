@@ -369,8 +369,11 @@ fn contours_figure(
                 .build_cartesian_2d(g.xs[0]..*g.xs.last().unwrap(), g.ys[0]..*g.ys.last().unwrap())?;
             // plot::tick prints 0.6000000000000001 as "0.600": round tick values first.
             let tick = |v: &f64| plot::tick((v * 1e6).round() / 1e6 + 0.0);
+            let (xr, yr) = (chart.x_range(), chart.y_range());
             chart
                 .configure_mesh()
+                .x_labels(plot::labels_for(xr.start, xr.end, false))
+                .y_labels(plot::labels_for(yr.start, yr.end, false))
                 .x_desc(p.x_desc)
                 .y_desc(p.y_desc)
                 .axis_desc_style(plot::axis_desc_style())

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::ch8::Standardized;
 use crate::autodiff::Reduction;
 use crate::data::{self, BOOK_SEED, Dataset};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::nn::{Adam, MSELoss, fit, train};
 use crate::report::{Report, fmt_sig};
 use crate::stats;
@@ -36,15 +36,16 @@ pub struct ReaderProblem {
 }
 
 // ANCHOR: reader_data
-/// The reader's data, the same as chapter 4's (`data::reader_question`: x = 0, 1, …, 99,
-/// y = 0.7·x + 0.3 + N(0, 1)), and the layer's starting weight and bias drawn uniformly
+/// The reader's data, the same as chapter 4's (`data::reader_question`: x = linspace(0, 100, 100),
+/// y = a·x + b + N(0, 1) with a and b drawn in [0, 1)), and the layer's starting weight and bias drawn uniformly
 /// in [−1, 1) as `nn.Linear(1, 1)` does (from a generator of its own, so the data stay
 /// those of chapter 4).
 pub fn reader_problem(seed: u64) -> ReaderProblem {
     let d = data::reader_question(seed);
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(1));
     let init = (rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0));
-    ReaderProblem { x: d.x, y: d.y, truth: (data::READER_A, data::READER_B), init }
+    let truth = d.truth.expect("the reader's data are synthetic: their line is known");
+    ReaderProblem { x: d.x, y: d.y, truth, init }
 }
 // ANCHOR_END: reader_data
 
@@ -57,6 +58,22 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // The notebook's run.
     let sum_loss = MSELoss { reduction: Reduction::Sum };
     let h = fit(&s.x, &s.y, NB_START, sum_loss, NB_LR, NB_ITERATIONS);
+    // A summed loss multiplies the step by n: on many rows the notebook's η is past the
+    // stable limit, which the reader should hear as such, not as a NaN.
+    if let Some(k) = h.loss.iter().position(|l| crate::gd::has_diverged(*l, h.loss[0])) {
+        let c = crate::curvature::Curvature::of(&s.x);
+        return Err(Error::Diverged {
+            iteration: k,
+            lr: NB_LR,
+            what: format!(
+                "with the notebook's summed loss the effective step is n·η = {:.3e}, above 2/λmax = {:.3e} \
+                 of the standardized data; this setting is stable only for fewer than {} rows",
+                NB_LR * n as f64,
+                c.max_stable_lr(),
+                (c.max_stable_lr() / NB_LR).ceil()
+            ),
+        });
+    }
     let (w_opt, b_opt) = stats::least_squares(&s.x, &s.y);
     let dist = |k: usize| (h.weight[k] - w_opt).hypot(h.bias[k] - b_opt);
     r.number("effective_lr", NB_LR * n as f64, 3);
@@ -153,10 +170,10 @@ mod tests {
         assert!((v("nb_b_raw") - v("b_star")).abs() < 1e-9);
         // Along the slow eigenvector the error shrinks by (1 − η·λmin)^100 ≈ 0.9995: the
         // bias covers only the part of its way that lies along the fast direction, which
-        // depends on the start (about 21 % from this one): far from its optimum, while
-        // the weight is within 0.1 % of its own.
+        // depends on the start (a few % from this one): far from its optimum, while the
+        // weight sits on the valley floor for the stuck bias, within 2 % of w*.
         assert!(v("reader_b_moved_pct").abs() < 25.0, "{}", v("reader_b_moved_pct"));
-        assert!((v("reader_w") / v("reader_w_star") - 1.0).abs() < 1e-3);
+        assert!((v("reader_w") / v("reader_w_star") - 1.0).abs() < 0.02);
         assert!(v("fix_b_gap") < 1e-6);
         // Adam on raw data: after 100 epochs the bias is further from its optimum than it
         // started; after 1000 it is closer, but still far from the standardized fix.
