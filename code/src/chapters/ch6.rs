@@ -83,14 +83,16 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // Diagonal steps on the raw data: the error shrinks by r per step (the iteration
     // matrix I − D·H has eigenvalues ±r), so ⌈ln(ε/ε₀)/ln r⌉ steps.
     let e0 = q.relative_error(s0);
-    let diag_predicted = ((EPS / e0).ln() / rr.ln()).ceil();
+    // −1 when f64 cannot resolve a contraction from 1 (κ beyond ~10¹⁶, e.g. x far from 0).
+    let finite_or = |v: f64| if v.is_finite() { v } else { -1.0 };
+    let diag_predicted = finite_or(((EPS / e0).ln() / rr.ln()).ceil());
     let diag_measured = match reach(&mut Gd::per_parameter([1.0 / h[0][0], 1.0 / h[1][1]]), &q, s0, EPS, DIAG_BUDGET).0 {
         Reach::Reached(k) => k as i64,
         _ => -1,
     };
     r.integer("diag_iterations", diag_measured).number("diag_predicted", diag_predicted, 6);
     r.number("start_rel_error", e0, 3);
-    let gd_best = c.predicted_iterations(c.best_fixed_lr(), EPS / e0).unwrap_or(f64::INFINITY);
+    let gd_best = finite_or(c.predicted_iterations(c.best_fixed_lr(), EPS / e0).unwrap_or(f64::INFINITY));
     r.number("gd_best_predicted", gd_best, 6);
     // Exercise 1: the same quantities for the reader's data.
     let rh = curvature::hessian(&data::reader_question(data::BOOK_SEED).x);

@@ -246,6 +246,11 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let q_raw = Quadratic::of(&d.x, &d.y);
     let q_std = Quadratic::of(&xs, &ys);
     let star = q_raw.star;
+    if star[0] == 0.0 || star[1] == 0.0 {
+        return Err(Error::Data(
+            "the least-squares slope or intercept is exactly 0, so the mini-batch spreads relative to |w*| and |b*| are undefined".into(),
+        ));
+    }
     let raw_error = move |t: [f64; 2]| (t[0] - star[0]).hypot(t[1] - star[1]) / star[0].hypot(star[1]).max(f64::MIN_POSITIVE);
     let settings = [
         Setting { key: "raw", q: q_raw, c: Curvature::of(&d.x), start: [START.0, START.1], to_raw: Box::new(|t| t) },
@@ -455,7 +460,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         }
     }
     r.file("minibatch.md", mb_table);
-    r.number("sgd_reshuffled_batch_ratio", r.json()["sgd_std_1_spread_b"].as_f64().unwrap_or(0.0) / r.json()["sgd_std_10_spread_b"].as_f64().unwrap_or(1.0), 3);
+    let j = r.json();
+    let reshuffled = ratio_or_zero(j["sgd_std_1_spread_b"].as_f64().unwrap_or(0.0), j["sgd_std_10_spread_b"].as_f64().unwrap_or(0.0));
+    r.number("sgd_reshuffled_batch_ratio", reshuffled, 3);
 
     // With replacement, every step, standardized data: the setting of the √η and 1/√B laws.
     // There H = λI (λ = 2), so e ← (1 − ηλ)e − η·ξ with Cov ξ = Σ₁/B gives the stationary
@@ -475,16 +482,16 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         // (J·C·Jᵀ)_bb with C = k·Σ₁.
         let jb = jac[1];
         let cbb = k * (jb[0] * (sigma1[0][0] * jb[0] + sigma1[0][1] * jb[1]) + jb[1] * (sigma1[1][0] * jb[0] + sigma1[1][1] * jb[1]));
-        let predicted = cbb.sqrt() / star[1].abs();
+        let predicted = cbb.max(0.0).sqrt() / star[1].abs(); // C is positive semi-definite: a negative value is rounding
         r.number(&format!("sgd_repl_{tag}_spread_b"), measured, 3).number(&format!("sgd_repl_{tag}_predicted_b"), predicted, 3);
         repl_table += &format!("| {m} | {} | {} | {} |\n", fmt_sig(lr, 3), fmt_sci(measured, 3), fmt_sci(predicted, 3));
     }
     r.file("minibatch-replacement.md", repl_table);
     let j = r.json();
-    let v = |k: &str| j[k].as_f64().unwrap_or(f64::NAN);
-    r.number("sgd_repl_batch_ratio", v("sgd_repl_1_spread_b") / v("sgd_repl_10_spread_b"), 3);
-    r.number("sgd_repl_eta_ratio", v("sgd_repl_1_spread_b") / v("sgd_repl_1_quarter_spread_b"), 3);
-    r.number("sgd_repl_eta_ratio_predicted", v("sgd_repl_1_predicted_b") / v("sgd_repl_1_quarter_predicted_b"), 3);
+    let v = |k: &str| j[k].as_f64().unwrap_or(0.0);
+    r.number("sgd_repl_batch_ratio", ratio_or_zero(v("sgd_repl_1_spread_b"), v("sgd_repl_10_spread_b")), 3);
+    r.number("sgd_repl_eta_ratio", ratio_or_zero(v("sgd_repl_1_spread_b"), v("sgd_repl_1_quarter_spread_b")), 3);
+    r.number("sgd_repl_eta_ratio_predicted", ratio_or_zero(v("sgd_repl_1_predicted_b"), v("sgd_repl_1_quarter_predicted_b")), 3);
     r.number("sqrt_ten", 10f64.sqrt(), 3);
     r.number("sgd_relax_steps", 1.0 / (SGD_LR_RAW * c.lambda_min), 3);
     r.integer("sgd_raw_1_steps", (EPOCHS * d.len()) as i64);
@@ -492,9 +499,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
 
     r.file("ch7-trajectories-raw.svg", trajectory_figure(&settings[0], &shown[0], false)?);
     r.file("ch7-trajectories-std.svg", trajectory_figure(&settings[1], &shown[1], true)?);
-    r.file("ch7-loss-raw.svg", loss_figure(&settings[0], &shown[0], "Raw data: only Newton is fast; momentum needs ~√κ steps")?);
+    r.file("ch7-loss-raw.svg", loss_figure(&settings[0], &shown[0], "Raw data: Newton needs one step; the others hundreds or more")?);
     r.file("ch7-loss-std.svg", loss_figure(&settings[1], &shown[1], "Standardized: κ = 1, and the plain methods finish at once")?);
-    r.file("ch7-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: GD and momentum blow up above ~2/λmax")?);
+    r.file("ch7-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: the fixed-step methods blow up above their stability limits")?);
     r.file("ch7-sweep-std.svg", sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges")?);
     r.file("ch7-minibatch.svg", minibatch_figure(&clouds)?);
     r.file("widget.json", playground_json(d)?);
@@ -611,6 +618,11 @@ fn sgd_epochs(x: &[f64], y: &[f64], q: &Quadratic, m: usize, lr: f64, epochs: us
     (1..=epochs).filter_map(|e| trace.w.get(e * per_epoch).map(|&w| [w, trace.b[e * per_epoch]])).collect()
 }
 // ANCHOR_END: sgd
+
+/// a/b, or 0 when b is 0 (data a line fits exactly: no noise, so nothing to compare).
+fn ratio_or_zero(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
 
 /// Mini-batch SGD from θ* drawing each batch's `m` samples independently, with replacement
 /// (seeded ChaCha8): the sampling that the √η and 1/√B laws describe. Returns θ after each
