@@ -399,7 +399,8 @@
       const lrOut = html("output", { id: "modes-lr-value" }, lrRow);
       const steps = html("input", { type: "number", id: "modes-steps", min: 1, max: 20000, step: 1, value: d.steps }, row("steps"));
       const hint = html("p", { class: "gd-hint", id: "modes-hint" }, root);
-      const table = html("table", { class: "gd-modes-table", id: "modes-table" }, root);
+      // In a scrolling box the layout check knows (scroll-cue.js marks it when it overflows).
+      const table = html("table", { class: "gd-modes-table", id: "modes-table" }, html("div", { class: "gd-scroll gd-modes-box" }, root));
       const status = html("p", { class: "gd-readout", id: "modes-status", "aria-live": "polite" }, root);
       const W = 640, H = 340;
       const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "modes-chart", class: "gd-modes-chart", role: "img", "aria-label": "the error's components along v_min and v_max against the step, log scale" }, root);

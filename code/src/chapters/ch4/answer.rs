@@ -116,7 +116,7 @@ pub fn modes_figure(d: &Dataset, c: &Curvature, trace: &Trace) -> crate::Result<
     crate::modes::modes_figure(
         &raw_modes(d, c, trace),
         crate::modes::Labels {
-            title: "Raw data, η = 1e-5: the steep part vanishes, the flat part stays",
+            title: "Raw data, η = 10⁻⁵: the steep part vanishes, the flat part stays",
             x_desc: "iteration t",
             y_desc: "|error along v| (€/m² and €, log scale)",
         },
