@@ -1,5 +1,6 @@
 //! One gradient evaluation of the MSE: the hand formula against the tape, at n = 50 and
-//! n = 1 000 000. `cargo bench -p linreg --bench gradient`.
+//! n = 1 000 000, beside the floor set by memory: one read of x and y.
+//! `cargo bench -p linreg --bench gradient`, then `cargo run -p linreg --bin bench_table`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use linreg::autodiff::{Reduction, Tape};
@@ -18,6 +19,19 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("gradient");
     for n in [50, 1_000_000] {
         let (x, y) = data(n);
+        // The least any gradient can cost: every xₖ and yₖ read once, with eight
+        // interleaved sums so that additions never wait for each other.
+        group.bench_with_input(BenchmarkId::new("read", n), &n, |bench, _| {
+            bench.iter(|| {
+                let mut lanes = [0.0; 8];
+                for (xs, ys) in std::hint::black_box(&x).chunks_exact(8).zip(y.chunks_exact(8)) {
+                    for ((lane, &xk), &yk) in lanes.iter_mut().zip(xs).zip(ys) {
+                        *lane += xk + yk;
+                    }
+                }
+                lanes.iter().sum::<f64>()
+            })
+        });
         group.bench_with_input(BenchmarkId::new("hand", n), &n, |bench, _| {
             bench.iter(|| gradients(std::hint::black_box(&x), &y, 0.7, 0.3))
         });

@@ -12,6 +12,12 @@
 //! (the MSE), do in one pass what four elementwise nodes would do in four: they are what
 //! keeps the tape within a small factor of the hand-written gradient (chapter 8, "cost").
 //!
+//! Storage outlives the graph. [`Tape::rewind`] drops an iteration's nodes but keeps their
+//! vectors, values and adjoints alike, and the node built at the same place in the next
+//! iteration fills them again: a training loop allocates nothing after its first
+//! iteration (`tests/alloc.rs` counts), and the operating system never has to hand out
+//! fresh pages for a column again (chapter 8, "Where the time went").
+//!
 //! Gradients accumulate like PyTorch's `.grad`: each `backward` *adds* into the gradient
 //! of every parameter until [`Tape::zero_grad`] resets it.
 
@@ -65,10 +71,11 @@ struct Node {
 #[derive(Debug, Clone, Default)]
 pub struct Tape {
     nodes: Vec<Node>,
-    /// Every node's adjoint from the last `backward` (empty where none flowed).
+    /// `adjoints[i]` is node i's adjoint from the last `backward`, empty where none
+    /// flowed. Emptied, never freed: slot i serves node i of every iteration.
     adjoints: Vec<Vec<f64>>,
-    /// Column buffers of dropped nodes and adjoints, reused by the next iteration:
-    /// a fresh 8 MB vector costs thousands of page faults, a reused one none.
+    /// `spare[i]` is the value vector of the node i that `rewind` dropped, kept for the
+    /// next node i.
     spare: Vec<Vec<f64>>,
 }
 
@@ -82,16 +89,25 @@ impl Tape {
         Var(self.nodes.len() - 1)
     }
 
+    fn scalar(&mut self, value: f64) -> Vec<f64> {
+        let mut b = self.buffer();
+        b.push(value);
+        b
+    }
+
     /// A scalar parameter: a leaf whose gradient is accumulated by `backward`.
     pub fn param(&mut self, value: f64) -> Var {
-        let v = self.push(Op::Leaf, vec![value], true);
+        let value = self.scalar(value);
+        let v = self.push(Op::Leaf, value, true);
         self.nodes[v.0].grad = vec![0.0];
         v
     }
 
     /// A constant (a scalar, or a data column): no gradient flows into it.
     pub fn constant(&mut self, values: &[f64]) -> Var {
-        self.push(Op::Leaf, values.to_vec(), false)
+        let mut value = self.buffer();
+        value.extend_from_slice(values);
+        self.push(Op::Leaf, value, false)
     }
 
     pub fn values(&self, v: Var) -> &[f64] {
@@ -115,8 +131,10 @@ impl Tape {
 
     /// Overwrites a parameter's value (the optimizer's update, outside the graph).
     pub fn set_value(&mut self, v: Var, value: f64) {
-        assert!(matches!(self.nodes[v.0].op, Op::Leaf), "only leaves can be set");
-        self.nodes[v.0].value = vec![value];
+        let node = &mut self.nodes[v.0];
+        assert!(matches!(node.op, Op::Leaf), "only leaves can be set");
+        node.value.clear();
+        node.value.push(value);
     }
 
     /// Resets the accumulated gradient of every parameter to zero.
@@ -135,24 +153,35 @@ impl Tape {
         self.nodes.is_empty()
     }
 
+    // ANCHOR: reuse
     /// Drops every node after the first `mark`: the graph of one iteration goes, the
-    /// parameters and data created before it stay (with their gradients).
+    /// parameters and data created before it stay (with their gradients). The dropped
+    /// nodes' vectors stay too, for the nodes the next iteration builds in their place.
     pub fn rewind(&mut self, mark: usize) {
-        let dropped: Vec<Node> = self.nodes.drain(mark.min(self.nodes.len())..).collect();
-        for node in dropped {
-            recycle(&mut self.spare, node.value);
+        while self.nodes.len() > mark {
+            let node = self.nodes.pop().expect("more nodes than the mark");
+            let i = self.nodes.len();
+            if self.spare.len() <= i {
+                self.spare.resize_with(i + 1, Vec::new);
+            }
+            self.spare[i] = node.value;
         }
-        for a in std::mem::take(&mut self.adjoints) {
-            recycle(&mut self.spare, a);
-        }
+        // The adjoints described the dropped graph: emptied, their vectors stay.
+        self.adjoints.iter_mut().for_each(Vec::clear);
     }
 
-    /// An empty vector with room for `n` values, from the spare buffers if one fits.
-    fn buffer(&mut self, n: usize) -> Vec<f64> {
-        take_buffer(&mut self.spare, n)
+    /// An empty vector for the next node's value: the one the node at this place left
+    /// when it was rewound, if any, with its capacity (and its memory pages) intact.
+    fn buffer(&mut self) -> Vec<f64> {
+        let mut b = self.spare.get_mut(self.nodes.len()).map(std::mem::take).unwrap_or_default();
+        b.clear();
+        b
     }
+    // ANCHOR_END: reuse
 
-    /// The adjoint ∂root/∂v left by the last `backward`, if any flowed into v.
+    /// The adjoint ∂root/∂v left by the last `backward`, if any flowed into v. A column
+    /// whose elements all have the same adjoint (the input of a sum or a mean) holds it
+    /// once; the prediction of a Linear layer fused with its loss has none (`backward`).
     pub fn adjoint(&self, v: Var) -> Option<&[f64]> {
         self.adjoints.get(v.0).filter(|a| !a.is_empty()).map(|a| a.as_slice())
     }
@@ -163,7 +192,7 @@ impl Tape {
 
     /// Elementwise `f`, broadcasting a length-1 operand.
     fn zip(&mut self, a: Var, b: Var, f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
-        let mut out = self.buffer(self.nodes[a.0].value.len().max(self.nodes[b.0].value.len()));
+        let mut out = self.buffer();
         let (va, vb) = (&self.nodes[a.0].value, &self.nodes[b.0].value);
         match (va.len(), vb.len()) {
             (m, n) if m == n => out.extend(va.iter().zip(vb).map(|(&p, &q)| f(p, q))),
@@ -171,6 +200,13 @@ impl Tape {
             (_, 1) => out.extend(va.iter().map(|&p| f(p, vb[0]))),
             (m, n) => panic!("shapes {m} and {n} do not broadcast"),
         }
+        out
+    }
+
+    /// `f` applied to every element of a.
+    fn map(&mut self, a: Var, f: impl Fn(f64) -> f64) -> Vec<f64> {
+        let mut out = self.buffer();
+        out.extend(self.nodes[a.0].value.iter().map(|&p| f(p)));
         out
     }
 
@@ -199,12 +235,12 @@ impl Tape {
     // ANCHOR_END: div
 
     pub fn neg(&mut self, a: Var) -> Var {
-        let value = self.nodes[a.0].value.iter().map(|p| -p).collect();
+        let value = self.map(a, |p| -p);
         self.push(Op::Neg(a), value, self.nodes[a.0].requires_grad)
     }
 
     pub fn powi(&mut self, a: Var, k: i32) -> Var {
-        let value = self.nodes[a.0].value.iter().map(|p| p.powi(k)).collect();
+        let value = self.map(a, |p| pow(p, k));
         self.push(Op::Powi(a, k), value, self.nodes[a.0].requires_grad)
     }
 
@@ -214,13 +250,15 @@ impl Tape {
 
     pub fn sum(&mut self, a: Var) -> Var {
         let v = &self.nodes[a.0].value;
-        let value = vec![sum_by(v.len(), |k| v[k])];
+        let value = sum_by(v.len(), |k| v[k]);
+        let value = self.scalar(value);
         self.push(Op::Sum(a), value, self.nodes[a.0].requires_grad)
     }
 
     pub fn mean(&mut self, a: Var) -> Var {
         let v = &self.nodes[a.0].value;
-        let value = vec![sum_by(v.len(), |k| v[k]) / v.len() as f64];
+        let value = sum_by(v.len(), |k| v[k]) / v.len() as f64;
+        let value = self.scalar(value);
         self.push(Op::Mean(a), value, self.nodes[a.0].requires_grad)
     }
     // ANCHOR_END: ops
@@ -228,8 +266,7 @@ impl Tape {
     /// w·xₖ + b for every element of the column x (w and b scalars): one node, one pass.
     pub fn affine(&mut self, w: Var, b: Var, x: Var) -> Var {
         let (wv, bv) = (self.value(w), self.value(b));
-        let mut value = self.buffer(self.nodes[x.0].value.len());
-        value.extend(self.nodes[x.0].value.iter().map(|&xk| wv * xk + bv));
+        let value = self.map(x, |xk| wv * xk + bv);
         let needs = self.needs(w, b) || self.nodes[x.0].requires_grad;
         self.push(Op::Affine { w, b, x }, value, needs)
     }
@@ -243,7 +280,8 @@ impl Tape {
             Reduction::Mean => sum / p.len() as f64,
             Reduction::Sum => sum,
         };
-        self.push(Op::SquaredError { pred, target, reduction }, vec![value], self.needs(pred, target))
+        let value = self.scalar(value);
+        self.push(Op::SquaredError { pred, target, reduction }, value, self.needs(pred, target))
     }
 
     // ANCHOR: backward
@@ -253,69 +291,87 @@ impl Tape {
     /// with [`Tape::adjoint`]; PyTorch keeps only the parameters' ones.
     pub fn backward(&mut self, root: Var) {
         assert_eq!(self.nodes[root.0].value.len(), 1, "backward starts from a scalar");
-        let mut spare = std::mem::take(&mut self.spare);
-        for a in std::mem::take(&mut self.adjoints) {
-            recycle(&mut spare, a);
+        let mut adj = std::mem::take(&mut self.adjoints);
+        adj.iter_mut().for_each(Vec::clear);
+        if adj.len() <= root.0 {
+            adj.resize_with(root.0 + 1, Vec::new);
         }
-        let mut adj: Vec<Vec<f64>> = vec![Vec::new(); root.0 + 1];
-        adj[root.0] = vec![1.0];
+        adj[root.0].push(1.0);
         for i in (0..=root.0).rev() {
             if adj[i].is_empty() || !self.nodes[i].requires_grad {
                 continue;
             }
-            let g = std::mem::take(&mut adj[i]);
+            let mut g = std::mem::take(&mut adj[i]);
             let value = |v: Var| &self.nodes[v.0].value;
-            let at = |v: &[f64], k: usize| if v.len() == 1 { v[0] } else { v[k] };
-            let n = g.len();
+            let n = self.nodes[i].value.len();
+            if g.len() < n && !matches!(self.nodes[i].op, Op::Powi(..)) {
+                // One number standing for a column (see `send`): written out, except for
+                // a power (the squares of a mean squared error), which reads it as it is.
+                let s = g[0];
+                g.resize(n, s);
+            }
             match self.nodes[i].op {
                 Op::Leaf => {}
                 Op::Add(a, b) => {
-                    self.send(&mut adj, &mut spare, a, n, |k| g[k]);
-                    self.send(&mut adj, &mut spare, b, n, |k| g[k]);
+                    self.send(&mut adj, a, n, |k| g[k]);
+                    self.send(&mut adj, b, n, |k| g[k]);
                 }
                 Op::Sub(a, b) => {
-                    self.send(&mut adj, &mut spare, a, n, |k| g[k]);
-                    self.send(&mut adj, &mut spare, b, n, |k| -g[k]);
+                    self.send(&mut adj, a, n, |k| g[k]);
+                    self.send(&mut adj, b, n, |k| -g[k]);
                 }
                 Op::Mul(a, b) => {
                     let (va, vb) = (value(a), value(b));
-                    self.send(&mut adj, &mut spare, a, n, |k| g[k] * at(vb, k));
-                    self.send(&mut adj, &mut spare, b, n, |k| g[k] * at(va, k));
+                    self.send(&mut adj, a, n, |k| g[k] * at(vb, k));
+                    self.send(&mut adj, b, n, |k| g[k] * at(va, k));
                 }
                 // ANCHOR: div_backward
                 Op::Div(a, b) => {
                     // ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b².
                     let (va, vb) = (value(a), value(b));
-                    self.send(&mut adj, &mut spare, a, n, |k| g[k] / at(vb, k));
-                    self.send(&mut adj, &mut spare, b, n, |k| -g[k] * at(va, k) / (at(vb, k) * at(vb, k)));
+                    self.send(&mut adj, a, n, |k| g[k] / at(vb, k));
+                    self.send(&mut adj, b, n, |k| -g[k] * at(va, k) / (at(vb, k) * at(vb, k)));
                 }
                 // ANCHOR_END: div_backward
-                Op::Neg(a) => self.send(&mut adj, &mut spare, a, n, |k| -g[k]),
+                Op::Neg(a) => self.send(&mut adj, a, n, |k| -g[k]),
                 Op::Powi(a, p) => {
                     let va = value(a);
-                    self.send(&mut adj, &mut spare, a, n, |k| g[k] * p as f64 * va[k].powi(p - 1));
+                    self.send(&mut adj, a, n, |k| at(&g, k) * p as f64 * pow(va[k], p - 1));
                 }
-                Op::Sum(a) => self.send(&mut adj, &mut spare, a, value(a).len(), |_| g[0]),
+                // Every element gets the same adjoint: send it once, not n times.
+                Op::Sum(a) => self.send(&mut adj, a, 1, |_| g[0]),
                 Op::Mean(a) => {
                     let m = value(a).len();
-                    self.send(&mut adj, &mut spare, a, m, |_| g[0] / m as f64);
+                    self.send(&mut adj, a, 1, |_| g[0] / m as f64);
                 }
                 Op::Affine { w, b, x } => {
                     let (wv, xv) = (value(w)[0], value(x));
                     // ∂/∂w = Σ gₖ·xₖ and ∂/∂b = Σ gₖ, in one pass over the column.
                     let (gw, gb) = sum2_by(n, |k| (g[k] * xv[k], g[k]));
-                    self.send(&mut adj, &mut spare, w, 1, |_| gw);
-                    self.send(&mut adj, &mut spare, b, 1, |_| gb);
-                    self.send(&mut adj, &mut spare, x, n, |k| g[k] * wv);
+                    self.send(&mut adj, w, 1, |_| gw);
+                    self.send(&mut adj, b, 1, |_| gb);
+                    self.send(&mut adj, x, n, |k| g[k] * wv);
                 }
                 Op::SquaredError { pred, target, reduction } => {
                     let (p, t) = (value(pred), value(target));
+                    let m = p.len();
                     let c = match reduction {
-                        Reduction::Mean => 2.0 / p.len() as f64,
+                        Reduction::Mean => 2.0 / m as f64,
                         Reduction::Sum => 2.0,
                     } * g[0];
-                    self.send(&mut adj, &mut spare, pred, p.len(), |k| c * (p[k] - t[k]));
-                    self.send(&mut adj, &mut spare, target, p.len(), |k| -c * (p[k] - t[k]));
+                    match self.nodes[pred.0].op {
+                        // A Linear layer's output read by nothing but this loss (it was
+                        // built just before it, and the loss is the root): no adjoint
+                        // column for the prediction, one pass straight to w and b.
+                        Op::Affine { w, b, x } if pred.0 + 1 == i && i == root.0 && !self.nodes[x.0].requires_grad => {
+                            let xv = value(x);
+                            let (gw, gb) = sum2_by(m, |k| (c * (p[k] - t[k]) * xv[k], c * (p[k] - t[k])));
+                            self.send(&mut adj, w, 1, |_| gw);
+                            self.send(&mut adj, b, 1, |_| gb);
+                        }
+                        _ => self.send(&mut adj, pred, m, |k| c * (p[k] - t[k])),
+                    }
+                    self.send(&mut adj, target, m, |k| -c * (p[k] - t[k]));
                 }
             }
             adj[i] = g;
@@ -326,29 +382,54 @@ impl Tape {
             }
         }
         self.adjoints = adj;
-        self.spare = spare;
     }
 
-    /// Adds the contribution `part(k)`, k < n, to the adjoint of `v`; a scalar that was
-    /// broadcast over n elements receives their sum.
-    fn send(&self, adj: &mut [Vec<f64>], spare: &mut Vec<Vec<f64>>, v: Var, n: usize, part: impl Fn(usize) -> f64) {
+    /// Adds `part(k)`, k < n, to the adjoint of `v`, in place. A scalar that was broadcast
+    /// over n elements receives their sum; with n = 1, a column receives the same adjoint
+    /// for every element, held as one number (a sum's or a mean's input: a column of n
+    /// equal numbers would cost a pass over memory to write and one more to read).
+    fn send(&self, adj: &mut [Vec<f64>], v: Var, n: usize, part: impl Fn(usize) -> f64) {
         let node = &self.nodes[v.0];
         if !node.requires_grad {
             return;
         }
-        let len = node.value.len();
-        let slot = &mut adj[v.0];
-        match (slot.is_empty(), len == n) {
-            (true, true) => {
-                *slot = take_buffer(spare, n);
-                slot.extend((0..n).map(part));
+        let (len, slot) = (node.value.len(), &mut adj[v.0]);
+        if n == len || n == 1 {
+            match (slot.len(), n) {
+                (0, _) => slot.extend((0..n).map(part)),
+                (_, 1) => slot.iter_mut().for_each(|s| *s += part(0)),
+                (1, _) => {
+                    // One number standing for a column meets a column: write it out.
+                    let s = slot[0];
+                    slot.resize(len, s);
+                    slot.iter_mut().enumerate().for_each(|(k, s)| *s += part(k));
+                }
+                _ => slot.iter_mut().enumerate().for_each(|(k, s)| *s += part(k)),
             }
-            (true, false) => *slot = vec![sum_by(n, part)],
-            (false, true) => slot.iter_mut().enumerate().for_each(|(k, s)| *s += part(k)),
-            (false, false) => slot[0] += sum_by(n, part),
+        } else {
+            let total = sum_by(n, part);
+            match slot.first_mut() {
+                Some(s) => *s += total,
+                None => slot.push(total),
+            }
         }
     }
     // ANCHOR_END: backward
+}
+
+/// Element k of a column, or the value of a scalar broadcast over the column.
+fn at(v: &[f64], k: usize) -> f64 {
+    if v.len() == 1 { v[0] } else { v[k] }
+}
+
+/// xᵏ. `powi` with an exponent known only at run time is a library call per element;
+/// k = 2 (every squared residual) is one multiplication, with the same bits.
+fn pow(x: f64, k: i32) -> f64 {
+    match k {
+        1 => x,
+        2 => x * x,
+        _ => x.powi(k),
+    }
 }
 
 /// Σ f(k) for k < n, in four interleaved partial sums: one running sum waits for the
@@ -375,26 +456,6 @@ fn sum2_by(n: usize, f: impl Fn(usize) -> (f64, f64)) -> (f64, f64) {
         sb += q;
     }
     (sa, sb)
-}
-
-/// Buffers smaller than this are not worth keeping.
-const RECYCLE_MIN: usize = 64;
-
-fn recycle(spare: &mut Vec<Vec<f64>>, buffer: Vec<f64>) {
-    if buffer.capacity() >= RECYCLE_MIN {
-        spare.push(buffer);
-    }
-}
-
-fn take_buffer(spare: &mut Vec<Vec<f64>>, n: usize) -> Vec<f64> {
-    match spare.iter().position(|b| b.capacity() >= n) {
-        Some(i) => {
-            let mut b = spare.swap_remove(i);
-            b.clear();
-            b
-        }
-        None => Vec::with_capacity(n),
-    }
 }
 
 #[cfg(test)]
@@ -581,5 +642,39 @@ mod tests {
         t.backward(s);
         assert!(t.adjoint(x).is_none());
         assert_eq!(t.grad(w), 3.0);
+    }
+
+    #[test]
+    fn a_mean_hands_its_input_one_number() {
+        let mut t = Tape::new();
+        let w = t.param(2.0);
+        let x = t.constant(&[1.0, 2.0, 3.0, 4.0]);
+        let wx = t.mul(w, x);
+        let sq = t.square(wx);
+        let loss = t.mean(sq);
+        t.backward(loss);
+        // ∂mean/∂sqₖ = 1/4 for every k, held once; ∂/∂w = mean(2·w·xₖ²) = 4·30/4 = 30.
+        assert_eq!(t.adjoint(sq), Some(&[0.25][..]));
+        assert_eq!(t.adjoint(wx), Some(&[1.0, 2.0, 3.0, 4.0][..]));
+        assert_eq!(t.grad(w), 30.0);
+    }
+
+    #[test]
+    fn a_linear_layer_fused_with_its_loss_stores_no_prediction_adjoint() {
+        let mut t = Tape::new();
+        let (w, b) = (t.param(0.5), t.param(1.0));
+        let (x, y) = (t.constant(&[1.0, 2.0]), t.constant(&[2.0, 2.0]));
+        let pred = t.affine(w, b, x);
+        let loss = t.squared_error(pred, y, Reduction::Mean);
+        t.backward(loss);
+        // Residuals pₖ − yₖ = (−0.5, 0): ∂L/∂w = (2/2)·(−0.5·1) = −0.5, ∂L/∂b = −0.5.
+        assert_eq!((t.grad(w), t.grad(b)), (-0.5, -0.5));
+        assert!(t.adjoint(pred).is_none());
+        // Not the root: the general path, which keeps the prediction's adjoint.
+        t.zero_grad();
+        let twice = t.add(loss, loss);
+        t.backward(twice);
+        assert_eq!((t.grad(w), t.grad(b)), (-1.0, -1.0));
+        assert_eq!(t.adjoint(pred), Some(&[-1.0, 0.0][..]));
     }
 }

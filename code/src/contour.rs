@@ -83,8 +83,12 @@ pub fn log_levels(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     (0..count).map(|k| (a + (b - a) * (k as f64 + 0.5) / count as f64).exp()).collect()
 }
 
-/// `count` levels above a loss floor: L* + Δ with Δ = top·10^(−(k + ½)/2), so Δ grows
-/// tenfold every two lines and, on a quadratic, each ellipse is √10 ≈ 3.2 times wider
+/// Ratio of successive excess levels Δ of [`excess_levels`]: √10, tenfold every two lines.
+pub const LEVEL_RATIO: f64 = 3.162_277_660_168_379_5;
+
+/// `count` levels above a loss floor: L* + Δ with Δ = top·10^(−(k + ½)/2), so Δ grows by
+/// [`LEVEL_RATIO`] = √10 per line, tenfold every two. On a quadratic the ellipse where the
+/// excess is Δ has axes proportional to √Δ, so each is √√10 = 10^¼ ≈ 1.78 times wider
 /// than the one inside it.
 pub fn excess_levels(floor: f64, top: f64, count: usize) -> Vec<f64> {
     (0..count).map(|k| floor + top * 10f64.powf(-0.5 * (k as f64 + 0.5))).collect()
@@ -93,6 +97,15 @@ pub fn excess_levels(floor: f64, top: f64, count: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn successive_levels_grow_by_the_level_ratio() {
+        assert!((LEVEL_RATIO * LEVEL_RATIO - 10.0).abs() < 1e-14);
+        let l = excess_levels(1.0, 100.0, 5);
+        for p in l.windows(2) {
+            assert!(((p[0] - 1.0) / (p[1] - 1.0) - LEVEL_RATIO).abs() < 1e-12);
+        }
+    }
 
     #[test]
     fn circle_contour_lies_on_the_circle() {

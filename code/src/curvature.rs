@@ -75,8 +75,10 @@ impl Curvature {
     pub fn contraction(&self, lr: f64) -> f64 {
         (1.0 - lr * self.lambda_min).abs().max((1.0 - lr * self.lambda_max).abs())
     }
+}
 
-    // ANCHOR: predicted_iterations
+// ANCHOR: predicted_iterations
+impl Curvature {
     /// Iterations for gradient descent with step η to shrink the parameter error by a
     /// factor ε: ⌈ln ε / ln ρ(η)⌉ (worst case over starting points). With η = 1/λmax this
     /// is ≈ κ·ln(1/ε); with the best fixed step, ≈ (κ/2)·ln(1/ε). `None` if η diverges.
@@ -85,8 +87,8 @@ impl Curvature {
         let rho = self.contraction(lr);
         (rho < 1.0).then(|| if rho == 0.0 { 1.0 } else { (eps.ln() / rho.ln()).ceil() })
     }
-    // ANCHOR_END: predicted_iterations
 }
+// ANCHOR_END: predicted_iterations
 
 #[cfg(test)]
 mod tests {

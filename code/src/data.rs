@@ -65,6 +65,59 @@ impl Dataset {
     }
 }
 
+/// The largest magnitude the chapters accept: they square values and sum n of the
+/// squares (losses, Hessians, loss surfaces over a range of w), and 1e100² · 10⁶ rows is
+/// still far inside f64, while 1e160² is not.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+/// The smallest range (max − min) accepted, for the same reason at the other end (squares underflow).
+pub const MIN_SPREAD: f64 = 1e-100;
+/// Largest |mean|/spread of x: beyond it the raw-data sums lose every digit of the spread
+/// (x̄²/sₓ² > 1/ε), so the raw-data Hessian is singular in floating point.
+pub const MAX_OFFSET_RATIO: f64 = 1e6;
+
+/// Whether the chapters can run on `d`, decided once for every chapter binary: the error
+/// says what is wrong with the data and what to do. Classes refused here (constant x or y,
+/// magnitudes near the limits of f64, x offset far from 0) would otherwise make the
+/// chapters divide by zero, overflow or lose every digit.
+pub fn check_usable(d: &Dataset) -> Result<()> {
+    for (name, v) in [("x", &d.x), ("y", &d.y)] {
+        let largest = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        if largest > MAX_MAGNITUDE {
+            return Err(Error::Data(format!(
+                "{name} has values as large as {largest:.1e}; the chapters square and sum values, which \
+                 overflows f64 beyond about {MAX_MAGNITUDE:.0e}: divide the column by a power of ten first"
+            )));
+        }
+        let (lo, hi) = (crate::stats::min(v), crate::stats::max(v));
+        if lo == hi {
+            let what = if name == "x" {
+                "a line through points with a single x has no slope"
+            } else {
+                "the best line is flat and there is nothing to learn (the chapters standardize y, \
+                 which divides by its spread, 0)"
+            };
+            return Err(Error::Data(format!("every {name} equals {lo}: {what}")));
+        }
+        // The range, not the standard deviation: the latter squares and would underflow.
+        if hi - lo < MIN_SPREAD {
+            return Err(Error::Data(format!(
+                "{name} spans only {:.1e} (from {lo:e} to {hi:e}), below {MIN_SPREAD:.0e}: squares of such \
+                 differences underflow f64; multiply the column by a power of ten first",
+                hi - lo
+            )));
+        }
+    }
+    let (mean, spread) = (crate::stats::mean(&d.x), crate::stats::std_dev(&d.x));
+    if mean.abs() > MAX_OFFSET_RATIO * spread {
+        return Err(Error::Data(format!(
+            "x is offset far from 0 relative to its spread (mean {mean:.6e}, standard deviation {spread:.1e}): \
+             the raw-data chapters would lose every digit of the spread; subtract a round number near \
+             the mean from x first"
+        )));
+    }
+    Ok(())
+}
+
 // ANCHOR: generate
 /// The book's data set: 50 apartments, surface uniform in [20, 100) m²,
 /// rent = 32 €/m² · surface + 200 € + Gaussian noise with σ = 100 €.
@@ -167,6 +220,25 @@ mod tests {
         assert!((0.7..1.3).contains(&crate::stats::std_dev(&r)));
         let (w, _) = crate::stats::least_squares(&d.x, &d.y);
         assert!((w - a).abs() < 0.02, "{w} vs {a}");
+    }
+
+    #[test]
+    fn unusable_data_is_refused_with_a_reason() {
+        let ok = |x: Vec<f64>, y: Vec<f64>| check_usable(&Dataset::new(x, y).unwrap());
+        assert!(check_usable(&paris_rents(BOOK_SEED)).is_ok());
+        assert!(ok(vec![-1.0, 0.0, 2.0], vec![0.0, 0.0, 1.0]).is_ok());
+        for (x, y, expected) in [
+            (vec![5.0, 5.0, 5.0], vec![1.0, 2.0, 3.0], "every x equals 5: a line through points with a single x"),
+            (vec![1.0, 2.0, 3.0], vec![7.0, 7.0, 7.0], "every y equals 7: the best line is flat"),
+            (vec![1.0, 2.0, 1e308], vec![1.0, 2.0, 3.0], "x has values as large as 1.0e308"),
+            (vec![1.0, 2.0, 3.0], vec![1.0, -2e101, 3.0], "y has values as large as 2.0e101"),
+            (vec![1e-300, 2e-300, 3e-300], vec![1.0, 2.0, 3.0], "x spans only 2.0e-300 (from 1e-300 to 3e-300), below 1e-100"),
+            (vec![1.0, 2.0, 3.0], vec![0.0, 1e-310, 0.0], "y spans only 1.0e-310"),
+            (vec![1e9, 1e9 + 0.01, 1e9 + 0.02], vec![1.0, 2.0, 3.0], "x is offset far from 0"),
+        ] {
+            let e = ok(x, y).unwrap_err().to_string();
+            assert!(e.contains(expected), "{e}");
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@ use std::str::FromStr;
 
 use nalgebra::{DMatrix, DVector};
 
+use crate::ddouble;
 use crate::error::{Error, Result};
+use crate::refine;
 use crate::stats;
 
 /// How to solve the least-squares problem min ‖Xθ − y‖².
@@ -22,10 +24,12 @@ pub enum Method {
     Qr,
     /// Singular value decomposition of X: θ = V Σ⁻¹ Uᵀy.
     Svd,
+    /// QR, then iterative refinement with residuals in double-double ([`crate::refine`]).
+    Refined,
 }
 
 impl Method {
-    pub const ALL: [Method; 4] = [Method::CovVar, Method::Normal, Method::Qr, Method::Svd];
+    pub const ALL: [Method; 5] = [Method::CovVar, Method::Normal, Method::Qr, Method::Svd, Method::Refined];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -33,6 +37,7 @@ impl Method {
             Method::Normal => "normal",
             Method::Qr => "qr",
             Method::Svd => "svd",
+            Method::Refined => "refined",
         }
     }
 }
@@ -49,7 +54,7 @@ impl FromStr for Method {
         Method::ALL
             .into_iter()
             .find(|m| m.name() == s)
-            .ok_or_else(|| Error::Data(format!("unknown method `{s}` (expected covvar, normal, qr or svd)")))
+            .ok_or_else(|| Error::Data(format!("unknown method `{s}` (expected covvar, normal, qr, svd or refined)")))
     }
 }
 
@@ -66,10 +71,28 @@ pub fn design(predictors: &[Vec<f64>], intercept: bool) -> DMatrix<f64> {
 
 /// Polynomial features x, x², …, x^degree (and a column of ones when `intercept`).
 pub fn polynomial(x: &[f64], degree: usize, intercept: bool) -> DMatrix<f64> {
-    let powers: Vec<Vec<f64>> = (1..=degree).map(|k| x.iter().map(|v| v.powi(k as i32)).collect()).collect();
-    design(&powers, intercept)
+    let x: Vec<ddouble::Dd> = x.iter().map(|&v| ddouble::Dd::new(v)).collect();
+    polynomial_exact(&x, degree, intercept).0
 }
 // ANCHOR_END: design
+
+/// The polynomial design as hi + tail: each power xᵏ is computed in double-double, hi is
+/// it rounded to f64 and tail what the rounding lost. `v.powi(k)` would round k − 1 times;
+/// for Filip's x¹⁰ those few ulps already move the exact solution in its eighth digit.
+/// x itself may be a double-double (a decimal read exactly, [`ddouble::parse_decimal`]).
+pub fn polynomial_exact(x: &[ddouble::Dd], degree: usize, intercept: bool) -> (DMatrix<f64>, DMatrix<f64>) {
+    let powers: Vec<Vec<ddouble::Dd>> = x.iter().map(|&v| ddouble::powers(v, degree)).collect();
+    // A normalised double-double's hi is its value rounded to f64, lo the remainder.
+    let column = |part: fn(&ddouble::Dd) -> f64| -> Vec<Vec<f64>> {
+        (0..degree).map(|k| powers.iter().map(|p| part(&p[k])).collect()).collect()
+    };
+    let hi = design(&column(|d| d.hi), intercept);
+    let mut tail = design(&column(|d| d.lo), intercept);
+    if intercept {
+        tail.column_mut(0).fill(0.0);
+    }
+    (hi, tail)
+}
 
 /// Condition number κ(X) = σmax/σmin of a matrix (∞ when σmin is 0).
 pub fn condition_number(x: &DMatrix<f64>) -> f64 {
@@ -85,7 +108,7 @@ pub fn scaled_condition_number(x: &DMatrix<f64>) -> f64 {
 /// Every column scaled by the power of two nearest its norm. Multiplying by a power of
 /// two is exact in binary floating point, so this rescaling adds no rounding error; it
 /// only keeps columns of very different sizes (1 and x¹⁰) from drowning each other.
-fn equilibrate(x: &DMatrix<f64>) -> (DMatrix<f64>, Vec<f64>) {
+pub(crate) fn equilibrate(x: &DMatrix<f64>) -> (DMatrix<f64>, Vec<f64>) {
     let scales: Vec<f64> = x
         .column_iter()
         .map(|c| {
@@ -109,7 +132,14 @@ pub const RANK_TOLERANCE: f64 = 1e-13;
 /// a rank-deficient X has infinitely many solutions, and any one we printed would be
 /// an arbitrary pick, not "the" answer.
 pub fn check_full_rank(x: &DMatrix<f64>) -> Result<()> {
+    let names: Vec<String> = (1..=x.ncols()).map(|j| format!("column {j}")).collect();
+    check_full_rank_named(x, &names)
+}
+
+/// [`check_full_rank`] with the columns' names (as `fit` knows them) in the messages.
+pub fn check_full_rank_named(x: &DMatrix<f64>, names: &[String]) -> Result<()> {
     let (n, p) = x.shape();
+    let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("column {}", j + 1));
     if p == 0 {
         return Err(Error::Data("the model has no coefficients".into()));
     }
@@ -117,12 +147,12 @@ pub fn check_full_rank(x: &DMatrix<f64>) -> Result<()> {
         return Err(Error::Data(format!("need at least {p} rows to fit {p} coefficients, got {n}")));
     }
     if let Some(i) = x.iter().position(|v| !v.is_finite()) {
-        return Err(Error::Data(format!("row {} holds a value that is not finite", i % n + 1)));
+        return Err(Error::Data(format!("row {} of {} holds a value that is not finite", i % n + 1, name(i / n))));
     }
     let col = |j: usize| x.column(j);
     for j in 0..p {
         if col(j).iter().all(|&v| v == 0.0) {
-            return Err(Error::RankDeficient(format!("column {} is all zeros", j + 1)));
+            return Err(Error::RankDeficient(format!("{} is all zeros", name(j))));
         }
     }
     for j in 0..p {
@@ -132,18 +162,27 @@ pub fn check_full_rank(x: &DMatrix<f64>) -> Result<()> {
             let c = col(k)[i] / col(j)[i];
             if col(j).iter().zip(col(k).iter()).all(|(a, b)| (c * a - b).abs() <= 1e-14 * b.abs().max(1e-300)) {
                 let what = if col(j).iter().all(|&v| v == col(j)[0]) {
-                    format!("columns {} and {} are both constant (a constant x duplicates the intercept)", j + 1, k + 1)
+                    format!("{} and {} are both constant (a constant x duplicates the intercept)", name(j), name(k))
                 } else {
-                    format!("column {} is a multiple of column {}", k + 1, j + 1)
+                    format!("{} is a multiple of {}", name(k), name(j))
                 };
                 return Err(Error::RankDeficient(what));
             }
         }
     }
-    let s = equilibrate(x).0.svd(false, false).singular_values;
+    let svd = equilibrate(x).0.svd(false, true);
+    let s = &svd.singular_values;
     if s.min() <= RANK_TOLERANCE * s.max() {
+        // The right singular vector of σmin gives the combination Σ vⱼ·colⱼ ≈ 0: the
+        // columns with a sizeable weight in it are the ones that depend on each other.
+        let involved = svd.v_t.as_ref().map_or(String::new(), |v_t| {
+            let row = v_t.row(s.imin());
+            let big = row.amax();
+            let cols: Vec<String> = (0..p).filter(|&j| row[j].abs() > 0.1 * big).map(name).collect();
+            format!(" ({})", cols.join(", "))
+        });
         return Err(Error::RankDeficient(format!(
-            "the columns are linearly dependent (smallest/largest singular value = {:.1e})",
+            "the columns are linearly dependent{involved}: smallest/largest singular value = {:.1e}",
             s.min() / s.max()
         )));
     }
@@ -170,11 +209,121 @@ pub fn fit(method: Method, x: &DMatrix<f64>, y: &[f64]) -> Result<Vec<f64>> {
         Method::Normal => normal_equations(&xs, &yv),
         Method::Qr => qr(&xs, &yv),
         Method::Svd => svd(&xs, &yv),
+        Method::Refined => Ok(DVector::from_vec(refine::solve(&xs, None, y, None, false)?.theta)),
         Method::CovVar => unreachable!("handled above"),
     }?;
     Ok(theta.iter().zip(&scales).map(|(t, s)| t * s).collect())
 }
 // ANCHOR_END: fit
+
+/// Everything a regression table needs from a solver: θ, the residual r = y − Xθ and
+/// (XᵀX)⁻¹, each computed the way the method computes it.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    pub method: Method,
+    pub theta: Vec<f64>,
+    pub residual: Vec<f64>,
+    pub xtx_inv: DMatrix<f64>,
+    /// Refinement steps (0 for the plain methods).
+    pub steps: usize,
+    /// Whether the residual sums may be accumulated in double-double (refined only).
+    pub extended: bool,
+}
+
+/// Solves least squares and computes what standard errors need. `tail` is the part of
+/// an exact design that f64 could not hold ([`polynomial_exact`]); only `refined` uses it:
+/// the plain methods see the f64 design, as any double-precision library would.
+/// `y_tail` likewise holds what f64 lost of y (a decimal like 0.11019 has no exact f64).
+pub fn solve(
+    method: Method,
+    x: &DMatrix<f64>,
+    tail: Option<&DMatrix<f64>>,
+    y: &[f64],
+    y_tail: Option<&[f64]>,
+) -> Result<Solution> {
+    if method != Method::Refined {
+        let theta = fit(method, x, y)?;
+        let pred = x * DVector::from_column_slice(&theta);
+        let residual: Vec<f64> = y.iter().zip(pred.iter()).map(|(a, b)| a - b).collect();
+        let xtx_inv = plain_xtx_inv(method, x)?;
+        return Ok(Solution { method, theta, residual, xtx_inv, steps: 0, extended: false });
+    }
+    if x.nrows() != y.len() {
+        return Err(Error::Data(format!("X has {} rows but y has {} values", x.nrows(), y.len())));
+    }
+    if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+        return Err(Error::Data(format!("row {} holds a value that is not finite", i + 1)));
+    }
+    check_full_rank(x)?;
+    let (xs, scales) = equilibrate(x);
+    let ts = tail.map(|t| {
+        let mut t = t.clone();
+        for (mut c, s) in t.column_iter_mut().zip(&scales) {
+            c *= *s;
+        }
+        t
+    });
+    let r = refine::solve(&xs, ts.as_ref(), y, y_tail, true)?;
+    Ok(Solution {
+        method,
+        theta: r.theta.iter().zip(&scales).map(|(t, s)| t * s).collect(),
+        residual: r.residual,
+        xtx_inv: unscale(r.xtx_inv.expect("asked for"), &scales),
+        steps: r.steps,
+        extended: true,
+    })
+}
+
+/// (XᵀX)⁻¹ = S (XₛᵀXₛ)⁻¹ S for Xₛ = XS, S the diagonal of power-of-two column scales.
+fn unscale(mut m: DMatrix<f64>, scales: &[f64]) -> DMatrix<f64> {
+    let p = scales.len();
+    for i in 0..p {
+        for j in 0..p {
+            m[(i, j)] *= scales[i] * scales[j];
+        }
+    }
+    m
+}
+
+/// (XᵀX)⁻¹ the way each plain method would compute it: from the Cholesky factor of
+/// XᵀX, from R (R⁻¹R⁻ᵀ), from the SVD (VΣ⁻²Vᵀ), or for cov/var from Sxx.
+fn plain_xtx_inv(method: Method, x: &DMatrix<f64>) -> Result<DMatrix<f64>> {
+    let p = x.ncols();
+    if method == Method::CovVar {
+        let xs: Vec<f64> = x.column(1).iter().copied().collect();
+        let n = xs.len() as f64;
+        let mean = stats::mean(&xs);
+        let sxx: f64 = xs.iter().map(|v| (v - mean) * (v - mean)).sum();
+        // For [1 | x]: (XᵀX)⁻¹ = [1/n + x̄²/Sxx, −x̄/Sxx; −x̄/Sxx, 1/Sxx].
+        return Ok(DMatrix::from_row_slice(2, 2, &[
+            1.0 / n + mean * mean / sxx,
+            -mean / sxx,
+            -mean / sxx,
+            1.0 / sxx,
+        ]));
+    }
+    let (xs, scales) = equilibrate(x);
+    let singular = || Error::RankDeficient("XᵀX is singular in floating point".into());
+    let inv = match method {
+        Method::Normal => (xs.transpose() * &xs).cholesky().ok_or_else(singular)?.inverse(),
+        Method::Qr => {
+            let r = xs.clone().qr().r();
+            let r_inv = r.solve_upper_triangular(&DMatrix::identity(p, p)).ok_or_else(singular)?;
+            &r_inv * r_inv.transpose()
+        }
+        Method::Svd => {
+            let svd = xs.clone().svd(false, true);
+            let v_t = svd.v_t.ok_or_else(singular)?;
+            let mut w = v_t.transpose();
+            for (mut c, s) in w.column_iter_mut().zip(svd.singular_values.iter()) {
+                c /= *s;
+            }
+            &w * w.transpose()
+        }
+        Method::CovVar | Method::Refined => unreachable!("handled above"),
+    };
+    Ok(unscale(inv, &scales))
+}
 
 fn cov_var(x: &DMatrix<f64>, y: &[f64]) -> Result<Vec<f64>> {
     if x.ncols() != 2 || x.column(0).iter().any(|&v| v != 1.0) {

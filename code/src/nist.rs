@@ -8,7 +8,9 @@
 use nalgebra::DMatrix;
 
 use crate::error::{Error, Result};
+use crate::ddouble::{self, Dd};
 use crate::linalg;
+use crate::regression;
 
 /// One data set: its model, certified coefficients and data.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +18,12 @@ pub struct NistSet {
     pub name: String,
     /// Certified coefficients, in column order of [`NistSet::design`].
     pub certified: Vec<f64>,
+    /// Certified standard deviations of the coefficients, in the same order.
+    pub certified_sd: Vec<f64>,
+    /// Certified residual standard deviation √(RSS/(n − p)).
+    pub residual_sd: f64,
+    /// Certified R² (uncentred, 1 − RSS/Σy², for the models without intercept).
+    pub r_squared: f64,
     /// Whether the model has B0 (NoInt1/NoInt2 do not).
     pub intercept: bool,
     /// Degree of the polynomial in x, when there is a single predictor.
@@ -23,6 +31,10 @@ pub struct NistSet {
     /// Predictor columns (one for polynomial models, six for Longley).
     pub predictors: Vec<Vec<f64>>,
     pub y: Vec<f64>,
+    /// What f64 could not hold of each decimal in the file: value − f64(value), from
+    /// [`ddouble::parse_decimal`] (zero for 1962, about 10⁻¹⁸ for 0.11019).
+    pub predictor_tails: Vec<Vec<f64>>,
+    pub y_tail: Vec<f64>,
 }
 
 impl NistSet {
@@ -33,6 +45,104 @@ impl NistSet {
             None => linalg::design(&self.predictors, self.intercept),
         }
     }
+
+    /// The design as f64 plus what f64 could not hold of it (the low parts of the
+    /// powers; zero for data columns, which are exact as read).
+    /// With `decimal`, the tails of the data as written in the file are included too.
+    pub fn design_exact(&self, decimal: bool) -> (DMatrix<f64>, DMatrix<f64>) {
+        let tails = |k: usize| -> Vec<f64> {
+            if decimal { self.predictor_tails[k].clone() } else { vec![0.0; self.y.len()] }
+        };
+        match self.degree {
+            Some(d) => {
+                let x: Vec<Dd> =
+                    self.predictors[0].iter().zip(tails(0)).map(|(&h, t)| Dd::new(h) + t).collect();
+                linalg::polynomial_exact(&x, d, self.intercept)
+            }
+            None => {
+                let tail = linalg::design(&(0..self.predictors.len()).map(tails).collect::<Vec<_>>(), self.intercept);
+                let mut tail = tail;
+                if self.intercept {
+                    tail.column_mut(0).fill(0.0);
+                }
+                (self.design(), tail)
+            }
+        }
+    }
+
+    /// Names of the model's terms, as NIST numbers them: B0 (intercept), B1, ….
+    pub fn terms(&self) -> Vec<String> {
+        let first = usize::from(!self.intercept);
+        (0..self.certified.len()).map(|k| format!("B{}", k + first)).collect()
+    }
+
+    /// Every certified value, labelled: coefficients, their standard deviations, the
+    /// residual standard deviation and R².
+    pub fn certified_values(&self) -> Vec<(String, f64)> {
+        let terms = self.terms();
+        let mut out: Vec<(String, f64)> = terms.iter().zip(&self.certified).map(|(t, v)| (t.clone(), *v)).collect();
+        out.extend(terms.iter().zip(&self.certified_sd).map(|(t, v)| (format!("sd({t})"), *v)));
+        out.push(("residual sd".into(), self.residual_sd));
+        out.push(("R²".into(), self.r_squared));
+        out
+    }
+}
+
+/// The number after `label` on the first line (within `lines`) that starts with the
+/// label and has one: "Standard Deviation" also heads the column of the B lines.
+fn labelled_value(lines: &[&str], label: &str) -> Option<f64> {
+    lines.iter().find_map(|l| l.trim_start().strip_prefix(label)?.split_whitespace().next()?.parse().ok())
+}
+
+/// Correct digits (LRE) of one method on one set, for every certified value.
+#[derive(Debug, Clone)]
+pub struct Score {
+    pub set: String,
+    pub method: linalg::Method,
+    /// (label, LRE) in the order of [`NistSet::certified_values`].
+    pub lre: Vec<(String, f64)>,
+    pub refinement_steps: usize,
+}
+
+/// The groups of certified statistics a table reports, with the label test of each.
+pub const STATISTICS: [(&str, fn(&str) -> bool); 4] = [
+    ("coefficients", |l| l.starts_with('B')),
+    ("std. deviations", |l| l.starts_with("sd(")),
+    ("residual sd", |l| l == "residual sd"),
+    ("R²", |l| l == "R²"),
+];
+
+impl Score {
+    /// The worst LRE over every certified value.
+    pub fn min(&self) -> f64 {
+        self.lre.iter().map(|(_, v)| *v).fold(f64::INFINITY, f64::min)
+    }
+
+    /// The worst LRE over one group of [`STATISTICS`].
+    pub fn min_of(&self, group: fn(&str) -> bool) -> f64 {
+        self.lre.iter().filter(|(l, _)| group(l)).map(|(_, v)| *v).fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// Fits `set` with `method` and scores every certified value; `Err` when the method
+/// refuses the set (cov/var on anything but a line, the normal equations on Filip).
+/// With `decimal`, the refined method also sees what f64 lost of the file's decimals
+/// (the plain methods never do).
+pub fn score(set: &NistSet, method: linalg::Method, decimal: bool) -> Result<Score> {
+    let (x, tail) = set.design_exact(decimal);
+    let y_tail = decimal.then_some(set.y_tail.as_slice());
+    let r = regression::regress(method, &x, Some(&tail), &set.y, y_tail, set.terms(), set.intercept)?;
+    let mut estimates = r.coefficients.clone();
+    estimates.extend(&r.std_errors);
+    estimates.push(r.residual_sd);
+    estimates.push(r.r2.unwrap_or(f64::NAN));
+    let lre = set
+        .certified_values()
+        .into_iter()
+        .zip(estimates)
+        .map(|((label, certified), estimate)| (label, linalg::lre(estimate, certified)))
+        .collect();
+    Ok(Score { set: set.name.clone(), method, lre, refinement_steps: r.refinement_steps })
 }
 
 /// The files, in NIST's order of difficulty (lower, average, higher).
@@ -79,6 +189,7 @@ pub fn parse(name: &str, text: &str) -> Result<NistSet> {
         .ok_or_else(|| bad("no `Data (lines a to b)` header".into()))?;
 
     let mut params: Vec<(usize, f64)> = Vec::new();
+    let mut sds: Vec<f64> = Vec::new();
     for (k, line) in lines[c0 - 1..c1].iter().enumerate() {
         let mut tokens = line.split_whitespace();
         let Some(index) = tokens.next().and_then(|t| t.strip_prefix('B')).and_then(|i| i.parse().ok()) else {
@@ -88,7 +199,12 @@ pub fn parse(name: &str, text: &str) -> Result<NistSet> {
             .next()
             .and_then(|t| t.parse::<f64>().ok())
             .ok_or_else(|| bad(format!("line {}: B{index} has no numeric value", c0 + k)))?;
+        let sd = tokens
+            .next()
+            .and_then(|t| t.parse::<f64>().ok())
+            .ok_or_else(|| bad(format!("line {}: B{index} has no standard deviation", c0 + k)))?;
         params.push((index, value));
+        sds.push(sd);
     }
     if params.is_empty() {
         return Err(bad("no certified parameters".into()));
@@ -98,6 +214,12 @@ pub fn parse(name: &str, text: &str) -> Result<NistSet> {
     if params.iter().enumerate().any(|(k, (i, _))| *i != k + expected_first) {
         return Err(bad("certified parameters are not numbered B0, B1, … in order".into()));
     }
+
+    let certified_block = &lines[c0 - 1..c1];
+    let residual_sd = labelled_value(certified_block, "Standard Deviation")
+        .ok_or_else(|| bad("no certified residual standard deviation".into()))?;
+    let r_squared =
+        labelled_value(certified_block, "R-Squared").ok_or_else(|| bad("no certified R-Squared".into()))?;
 
     let header = lines[d0 - 2];
     let columns: Vec<&str> = header
@@ -109,20 +231,27 @@ pub fn parse(name: &str, text: &str) -> Result<NistSet> {
         return Err(bad(format!("line {}: expected columns `y x…`, found {columns:?}", d0 - 1)));
     }
     let mut table: Vec<Vec<f64>> = vec![Vec::new(); columns.len()];
+    let mut tails: Vec<Vec<f64>> = vec![Vec::new(); columns.len()];
     for (k, line) in lines[d0 - 1..d1].iter().enumerate() {
-        let row: Vec<f64> = line
+        let row: Vec<(f64, f64)> = line
             .split_whitespace()
-            .map(|t| t.parse::<f64>().ok().filter(|v| v.is_finite()))
+            .map(|t| {
+                let v = t.parse::<f64>().ok().filter(|v| v.is_finite())?;
+                let exact = ddouble::parse_decimal(t)?;
+                Some((v, (exact - Dd::new(v)).to_f64()))
+            })
             .collect::<Option<_>>()
             .ok_or_else(|| bad(format!("line {}: a cell is not a finite number", d0 + k)))?;
         if row.len() != columns.len() {
             return Err(bad(format!("line {}: {} cells, expected {}", d0 + k, row.len(), columns.len())));
         }
-        for (col, v) in table.iter_mut().zip(row) {
+        for ((col, tail), (v, t)) in table.iter_mut().zip(tails.iter_mut()).zip(row) {
             col.push(v);
+            tail.push(t);
         }
     }
     let y = table.remove(0);
+    let y_tail = tails.remove(0);
     let n_params = params.len();
     let degree = if table.len() == 1 { Some(n_params - usize::from(intercept)) } else { None };
     let n_columns = table.len() + usize::from(intercept);
@@ -132,10 +261,15 @@ pub fn parse(name: &str, text: &str) -> Result<NistSet> {
     Ok(NistSet {
         name: name.to_string(),
         certified: params.into_iter().map(|(_, v)| v).collect(),
+        certified_sd: sds,
+        residual_sd,
+        r_squared,
         intercept,
         degree,
         predictors: table,
         y,
+        predictor_tails: tails,
+        y_tail,
     })
 }
 
@@ -146,11 +280,13 @@ mod tests {
     const TINY: &str = "NIST/ITL StRD\r\n\
 Dataset Name:  Tiny\r\n\
 File Format:   ASCII\r\n\
-               Certified Values  (lines 6 to 8)\r\n\
-               Data              (lines 11 to 13)\r\n\
+               Certified Values  (lines 6 to 10)\r\n\
+               Data              (lines 13 to 15)\r\n\
         B0        -0.5E-01     0.1\r\n\
         B1         2.0         0.2\r\n\
-     Residual Standard Deviation   0.0\r\n\
+     Residual\r\n\
+     Standard Deviation   0.0\r\n\
+     R-Squared            1.0\r\n\
 \r\n\
 Data:       y          x\r\n\
            1.95        1.0\r\n\
@@ -161,6 +297,8 @@ Data:       y          x\r\n\
     fn parses_a_small_dat_text() {
         let s = parse("Tiny", TINY).unwrap();
         assert_eq!(s.certified, [-0.05, 2.0]);
+        assert_eq!(s.certified_sd, [0.1, 0.2]);
+        assert_eq!((s.residual_sd, s.r_squared), (0.0, 1.0));
         assert!(s.intercept);
         assert_eq!(s.degree, Some(1));
         assert_eq!(s.predictors, [vec![1.0, 2.0, 3.0]]);
@@ -172,16 +310,33 @@ Data:       y          x\r\n\
     #[test]
     fn malformed_texts_are_one_line_errors() {
         for (text, expected) in [
-            (TINY.replace("(lines 6 to 8)", "(somewhere)"), "no `Certified Values"),
-            (TINY.replace("5.95        3.0", "5.95        abc"), "line 13: a cell is not a finite number"),
-            (TINY.replace("3.95        2.0", "3.95"), "line 12: 1 cells, expected 2"),
+            (TINY.replace("(lines 6 to 10)", "(somewhere)"), "no `Certified Values"),
+            (TINY.replace("5.95        3.0", "5.95        abc"), "line 15: a cell is not a finite number"),
+            (TINY.replace("3.95        2.0", "3.95"), "line 14: 1 cells, expected 2"),
             (TINY.replace("Data:       y", "Dada:       y"), "expected the `Data:` column header"),
             (TINY.replace("B1         2.0", "B1         two"), "B1 has no numeric value"),
-            (TINY.replace("(lines 11 to 13)", "(lines 11 to 99)"), "no `Data (lines"),
+            (TINY.replace("(lines 13 to 15)", "(lines 13 to 99)"), "no `Data (lines"),
+            (TINY.replace("R-Squared", "R-Sq"), "no certified R-Squared"),
+            (TINY.replace("0.1\r\n", "\r\n"), "B0 has no standard deviation"),
         ] {
             let msg = parse("Tiny", &text).unwrap_err().to_string();
             assert!(msg.contains(expected), "{msg}");
             assert!(!msg.contains('\n'));
+        }
+    }
+
+    #[test]
+    #[ignore]
+    fn print_scores() {
+        for set in all().unwrap() {
+            for (m, dec) in linalg::Method::ALL.into_iter().map(|m| (m, false)).chain([(linalg::Method::Refined, true)]) {
+                if let Ok(s) = score(&set, m, dec) {
+                    let groups: Vec<String> = STATISTICS.iter().map(|(_, g)| format!("{:5.2}", s.min_of(*g))).collect();
+                    println!("{:9} {:8}{} {} steps {}", set.name, m.name(), if dec {"+dec"} else {""}, groups.join(" "), s.refinement_steps);
+                } else {
+                    println!("{:9} {:8} fails", set.name, m.name());
+                }
+            }
         }
     }
 
@@ -208,5 +363,10 @@ Data:       y          x\r\n\
         assert_eq!(longley.predictors[5][15], 1962.0);
         let filip = sets.iter().find(|s| s.name == "Filip").unwrap();
         assert_eq!(filip.certified[10], -0.402962525080404e-4);
+        assert_eq!(filip.certified_sd[10], 0.896632837373868e-05);
+        assert_eq!((filip.residual_sd, filip.r_squared), (0.334801051324544e-02, 0.996727416185620));
+        let noint1 = sets.iter().find(|s| s.name == "NoInt1").unwrap();
+        assert_eq!(noint1.terms(), ["B1"]);
+        assert_eq!(noint1.certified_values().len(), 4);
     }
 }

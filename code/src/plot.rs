@@ -154,8 +154,11 @@ where
     let (sx, sy) = (span(chart.x_range()), span(chart.y_range()));
     let fx = move |v: f64| if x_log { tick_log(v) } else { tick_on(v, sx) };
     let fy = move |v: f64| if y_log { tick_log(v) } else { tick_on(v, sy) };
+    let (xr, yr) = (chart.x_range(), chart.y_range());
     chart
         .configure_mesh()
+        .x_labels(labels_for(xr.start, xr.end, x_log))
+        .y_labels(labels_for(yr.start, yr.end, y_log))
         .x_desc(x_desc)
         .y_desc(y_desc)
         .axis_desc_style(axis_desc_style())
@@ -166,6 +169,21 @@ where
         .bold_line_style(palette::GRID)
         .draw()?;
     Ok(())
+}
+
+/// How many tick labels an axis from `lo` to `hi` can have: plotters' default 11, or
+/// none when the range is one plotters cannot divide into ticks. Its tick search panics on
+/// NaN ends and never ends on a range far narrower than its magnitude (1 to 1 + 10⁻¹³)
+/// or beyond f64's reach: data that degenerate get an axis without ticks, not a hang.
+pub fn labels_for(lo: f64, hi: f64, log: bool) -> usize {
+    let (lo, hi) = (lo.min(hi), lo.max(hi));
+    let width = hi - lo;
+    let drawable = if log {
+        lo > 0.0 && (hi / lo).is_finite() && hi / lo > 1.0 + 1e-9
+    } else {
+        width.is_finite() && width >= 1e-9 * lo.abs().max(hi.abs()) && width > 1e-250
+    };
+    if drawable { 11 } else { 0 }
 }
 
 /// Tick label on a log axis: exact powers of ten as "10⁻⁶", others as "2.5 × 10⁻⁶".
@@ -356,6 +374,20 @@ pub fn legend_panel(area: &Area, entries: &[(String, RGBColor, u32)]) -> DrawRes
     Ok(())
 }
 
+/// An axis range for values from `lo` to `hi`, padded by `pad` of its width, that
+/// plotters can always draw: a single value (constant data) or a width lost to rounding
+/// is widened around it, and non-finite ends fall back to 0..1 (plotters panics on an
+/// empty or non-finite range).
+pub fn axis_range(lo: f64, hi: f64, pad: f64) -> std::ops::Range<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+        return 0.0..1.0;
+    }
+    let mid = 0.5 * (lo + hi);
+    let width = (hi - lo).max(mid.abs() * 1e-9).max(f64::MIN_POSITIVE * 1e10);
+    let (a, b) = (mid - width * (0.5 + pad), mid + width * (0.5 + pad));
+    if a < b && a.is_finite() && b.is_finite() { a..b } else { 0.0..1.0 }
+}
+
 /// Evenly spaced values from `lo` to `hi` inclusive.
 pub fn linspace(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     assert!(n >= 2, "linspace needs at least two points");
@@ -380,6 +412,41 @@ pub fn viridis(t: f64) -> RGBColor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn degenerate_axes_get_no_ticks_and_draw_without_hanging() {
+        assert_eq!(labels_for(0.0, 1.0, false), 11);
+        assert_eq!(labels_for(1e-3, 1e3, true), 11);
+        for (lo, hi, log) in [
+            (5.0, 5.0, false),
+            (1.0, 1.0 + 1e-13, false),
+            (0.0, 1e-300, false),
+            (-f64::MAX, f64::MAX, false),
+            (f64::NAN, 1.0, false),
+            (0.0, 1.0, true),
+            (1.0, 1.0 + 1e-12, true),
+        ] {
+            assert_eq!(labels_for(lo, hi, log), 0, "{lo}..{hi}");
+        }
+        // A range plotters' tick search would loop on: the figure still renders.
+        let svg = render((200, 150), |area| {
+            let mut chart = ChartBuilder::on(area).build_cartesian_2d(1.0..1.0 + 1e-13, -1e-300..1e-300)?;
+            style_mesh(&mut chart, "x", "y")
+        })
+        .unwrap();
+        assert!(svg.starts_with("<svg"));
+    }
+
+    #[test]
+    fn axis_ranges_never_degenerate() {
+        assert_eq!(axis_range(0.0, 10.0, 0.1), -1.0..11.0);
+        let r = axis_range(5.0, 5.0, 0.1);
+        assert!(r.start < 5.0 && r.end > 5.0 && r.end - r.start < 1e-6, "{r:?}");
+        let r = axis_range(0.0, 0.0, 0.0);
+        assert!(r.start < 0.0 && r.end > 0.0);
+        assert_eq!(axis_range(f64::NAN, 1.0, 0.1), 0.0..1.0);
+        assert_eq!(axis_range(-f64::MAX, f64::MAX, 0.1), 0.0..1.0);
+    }
 
     #[test]
     fn ticks_are_short() {
@@ -428,4 +495,25 @@ mod tests {
         assert!(a.contains("x (m²)") && a.contains("font-family=\"sans-serif\""));
         assert!(a.contains("fill=\"#FFFFFF\""), "white background for dark themes");
     }
+}
+
+/// An arrow from `from` to `to` in data coordinates, its head a filled triangle of a fixed
+/// size in pixels (so it keeps its shape on axes of very different scales).
+pub fn arrow(chart: &mut Chart2d, from: (f64, f64), to: (f64, f64), colour: RGBColor, width: u32) -> DrawResult {
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    let (pw, ph) = chart.plotting_area().dim_in_pixel();
+    // Data units per pixel; screen y grows downwards.
+    let (sx, sy) = ((xr.end - xr.start) / pw as f64, (yr.end - yr.start) / ph as f64);
+    let (dx, dy) = ((to.0 - from.0) / sx, (to.1 - from.1) / sy);
+    let len = dx.hypot(dy);
+    if len == 0.0 {
+        return Ok(());
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let (head, half) = (14.0f64.min(0.6 * len), 6.0);
+    let at = |along: f64, across: f64| (to.0 + (along * ux - across * uy) * sx, to.1 + (along * uy + across * ux) * sy);
+    let base = at(-head, 0.0);
+    chart.draw_series([PathElement::new(vec![from, base], colour.stroke_width(width))])?;
+    chart.draw_series([Polygon::new(vec![to, at(-head, half), at(-head, -half)], colour.filled())])?;
+    Ok(())
 }

@@ -16,6 +16,8 @@ pub struct Report {
     values: Map<String, Value>,
     prose: Vec<(String, String)>,
     files: Vec<(String, Vec<u8>)>,
+    /// Keys of numbers that came out NaN or infinite; [`Report::write_to`] refuses them.
+    non_finite: Vec<String>,
 }
 
 impl Report {
@@ -25,12 +27,14 @@ impl Report {
 
     /// A real number: full precision in JSON, `sig` significant digits in prose.
     pub fn number(&mut self, key: &str, value: f64, sig: usize) -> &mut Self {
+        self.note_non_finite(key, value);
         self.insert(key, Value::from(value), fmt_sig(value, sig))
     }
 
     /// A real number too small or too large for plain digits (a rounding error, say):
     /// full precision in JSON, scientific notation in prose (see [`fmt_sci`]).
     pub fn number_sci(&mut self, key: &str, value: f64, sig: usize) -> &mut Self {
+        self.note_non_finite(key, value);
         self.insert(key, Value::from(value), fmt_sci(value, sig))
     }
 
@@ -40,6 +44,33 @@ impl Report {
 
     pub fn text(&mut self, key: &str, value: &str) -> &mut Self {
         self.insert(key, Value::from(value), value.to_string())
+    }
+
+    fn note_non_finite(&mut self, key: &str, value: f64) {
+        if !value.is_finite() {
+            self.non_finite.push(key.to_string());
+        }
+    }
+
+    /// The last line of defence against a NaN reaching the reader: an error if any number
+    /// is not finite or any SVG figure carries `NaN` / `inf` text. Chapters are meant to
+    /// handle extreme data themselves; this catches the case one of them misses.
+    pub fn check_finite(&self) -> Result<()> {
+        if let Some(key) = self.non_finite.first() {
+            return Err(Error::Data(format!(
+                "the value `{key}` came out non-finite on these data (magnitudes beyond what f64 \
+                 arithmetic can square?); nothing was written"
+            )));
+        }
+        for (name, bytes) in &self.files {
+            let bad = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+            if name.ends_with(".svg") && (bad(b"NaN") || bad(b">inf<") || bad(b"inf</")) {
+                return Err(Error::Plot(format!(
+                    "{name} would show a non-finite number on these data; nothing was written"
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn insert(&mut self, key: &str, json: Value, prose: String) -> &mut Self {
@@ -87,6 +118,7 @@ impl Report {
     /// temporary file in the same folder and renamed into place, so a reader never
     /// sees a half-written figure, even if the program is stopped mid-way.
     pub fn write_to(&self, dir: &Path) -> Result<()> {
+        self.check_finite()?;
         std::fs::create_dir_all(dir)
             .map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
         for (name, bytes) in self.all_files() {
@@ -211,6 +243,25 @@ mod tests {
         );
         let keys: Vec<_> = r.json().as_object().unwrap().keys().cloned().collect();
         assert_eq!(keys, ["n", "w_star", "method"]);
+    }
+
+    #[test]
+    fn non_finite_numbers_and_figures_are_refused_before_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = Report::new();
+        r.number("ok", 1.0, 2).number("w_star", f64::NAN, 4);
+        let e = r.write_to(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("`w_star` came out non-finite"), "{e}");
+        let mut r = Report::new();
+        r.number_sci("tiny", f64::INFINITY, 2);
+        assert!(r.check_finite().is_err());
+        let mut r = Report::new();
+        r.file("a.svg", "<svg><text>NaN</text></svg>");
+        assert!(r.write_to(dir.path()).unwrap_err().to_string().contains("a.svg"));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing half-written");
+        let mut r = Report::new();
+        r.number("w", 2.5, 2).file("a.svg", "<svg><text>information</text></svg>");
+        assert!(r.check_finite().is_ok());
     }
 
     #[test]

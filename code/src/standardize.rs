@@ -67,7 +67,15 @@ impl Scaling {
         )
     }
 
-    // ANCHOR: to_original
+    /// The inverse map: a line y = w·x + b in standardized units,
+    ///   w̃ = w·sₓ/s_y,   b̃ = (w·x̄ + b − ȳ)/s_y.
+    pub fn to_standardized(&self, (w, b): (f64, f64)) -> (f64, f64) {
+        (w * self.x_sd / self.y_sd, (w * self.x_mean + b - self.y_mean) / self.y_sd)
+    }
+}
+
+// ANCHOR: to_original
+impl Scaling {
     /// A line fitted on standardized data, ỹ = w̃·x̃ + b̃, in original units:
     ///   w = w̃·s_y/sₓ,   b = ȳ + s_y·b̃ − w·x̄.
     pub fn to_original(&self, (w_tilde, b_tilde): (f64, f64)) -> (f64, f64) {
@@ -75,14 +83,8 @@ impl Scaling {
         let b = self.y_mean + self.y_sd * b_tilde - w * self.x_mean;
         (w, b)
     }
-    // ANCHOR_END: to_original
-
-    /// The inverse map: a line y = w·x + b in standardized units,
-    ///   w̃ = w·sₓ/s_y,   b̃ = (w·x̄ + b − ȳ)/s_y.
-    pub fn to_standardized(&self, (w, b): (f64, f64)) -> (f64, f64) {
-        (w * self.x_sd / self.y_sd, (w * self.x_mean + b - self.y_mean) / self.y_sd)
-    }
 }
+// ANCHOR_END: to_original
 
 #[cfg(test)]
 mod tests {

@@ -130,7 +130,7 @@ pub fn parse_table(bytes: &[u8], opts: &CsvOptions) -> std::result::Result<Table
             return Err(message);
         }
         for (k, cell) in record.iter().enumerate() {
-            states[k].push(cell, line, rows, &names[k])?;
+            states[k].push(cell, line, &names[k])?;
         }
         rows += 1;
     }
@@ -162,7 +162,7 @@ enum Column {
 }
 
 impl Column {
-    fn push(&mut self, cell: &[u8], line: usize, row: usize, name: &str) -> std::result::Result<(), String> {
+    fn push(&mut self, cell: &[u8], line: usize, name: &str) -> std::result::Result<(), String> {
         let text = || String::from_utf8_lossy(cell).into_owned();
         match self {
             Column::Text => Ok(()),
@@ -181,10 +181,7 @@ impl Column {
                 }
                 Some(v) => {
                     check_finite(v, line, name, &text())?;
-                    let mut values = Vec::new();
-                    values.reserve(row.max(16));
-                    values.push(v);
-                    *self = Column::Numeric(values);
+                    *self = Column::Numeric(vec![v]);
                     Ok(())
                 }
             },

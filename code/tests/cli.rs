@@ -100,7 +100,7 @@ fn constant_x_cannot_be_standardized() {
     std::fs::write(&csv, "x,y\n50,1200\n50,1500\n50,1900\n").unwrap();
     let out = dir.path().join("out");
     let o = run(env!("CARGO_BIN_EXE_chapter5"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_clean_error(&o, "every x equals 50: standardization divides by the standard deviation of x, which is 0");
+    assert_clean_error(&o, "every x equals 50: a line through points with a single x has no slope");
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     assert!(!out.exists(), "nothing may be written when the input is bad");
 }
@@ -154,25 +154,32 @@ fn chapter1_writes_csv_atomically() {
 }
 
 /// Chapter 4 runs the book's learning rate on the reader's data: where it blows up
-/// (large x), or where the slope is undetermined (constant x), the binary says so in
-/// one line and exits 2 rather than plotting NaNs.
+/// (large x) that is the result (exit 0, the step it diverged at and 2/λmax, no NaN);
+/// a constant x is refused in one line, writing nothing.
 #[test]
-fn chapter4_reports_divergence_and_constant_x_cleanly() {
+fn chapter4_reports_divergence_as_a_result_and_refuses_constant_x() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let big: String = (0..20).map(|i| format!("{},{}\n", 900 + 10 * i, 30 * (900 + 10 * i) + 100)).collect();
-    for (name, text, expected) in [
-        ("big.csv", format!("x,y\n{big}"), "gradient descent diverged at iteration"),
-        ("flat.csv", "x,y\n3,1\n3,2\n3,4\n".to_string(), "every x is the same"),
-    ] {
-        let csv = dir.path().join(name);
-        std::fs::write(&csv, text).unwrap();
-        let o = run(env!("CARGO_BIN_EXE_chapter4"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-        assert_clean_error(&o, expected);
-        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
-    }
-    assert!(stderr(&run(env!("CARGO_BIN_EXE_chapter4"), &["--data", dir.path().join("big.csv").to_str().unwrap(), "--out", out.to_str().unwrap()])).contains("largest stable learning rate"));
-    assert!(!out.exists(), "nothing may be written when gradient descent diverges");
+    let csv = dir.path().join("big.csv");
+    std::fs::write(&csv, format!("x,y\n{big}")).unwrap();
+    let o = run(env!("CARGO_BIN_EXE_chapter4"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["outcome"], "diverged");
+    assert_eq!(v["diverged_at"], 3);
+    assert!(v["max_stable_lr"].as_f64().unwrap() < 1e-5);
+    assert!(out.join("ch4-diverged.svg").is_file());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(!text.contains("NaN") && !text.contains("null"), "{text}");
+
+    let flat = dir.path().join("flat.csv");
+    std::fs::write(&flat, "x,y\n3,1\n3,2\n3,4\n").unwrap();
+    let out2 = dir.path().join("out2");
+    let o = run(env!("CARGO_BIN_EXE_chapter4"), &["--data", flat.to_str().unwrap(), "--out", out2.to_str().unwrap()]);
+    assert_clean_error(&o, "every x equals 3");
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    assert!(!out2.exists(), "nothing may be written when the data are refused");
 }
 
 #[test]
@@ -182,20 +189,26 @@ fn chapter10_refuses_a_constant_x() {
     std::fs::write(&csv, "x,y\n5,1\n5,2\n5,3\n").unwrap();
     let out = dir.path().join("out");
     let o = run(env!("CARGO_BIN_EXE_chapter10"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_clean_error(&o, "rank-deficient design matrix: columns 1 and 2 are both constant");
+    assert_clean_error(&o, "every x equals 5: a line through points with a single x has no slope");
     assert!(!out.exists());
 }
 
 #[test]
-fn chapters_7_and_8_refuse_data_they_cannot_standardize() {
+fn every_chapter_refuses_constant_x_or_y() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    for (k, text) in ["x,y\n2,1\n2,5\n2,7\n", "x,y\n1,4\n2,4\n3,4\n"].iter().enumerate() {
+    for (k, (text, expected)) in [
+        ("x,y\n2,1\n2,5\n2,7\n", "every x equals 2"),
+        ("x,y\n1,4\n2,4\n3,4\n", "every y equals 4: the best line is flat"),
+    ]
+    .iter()
+    .enumerate()
+    {
         let csv = dir.path().join(format!("flat{k}.csv"));
         std::fs::write(&csv, text).unwrap();
-        for bin in [env!("CARGO_BIN_EXE_chapter8"), env!("CARGO_BIN_EXE_chapter9")] {
+        for bin in BINARIES {
             let o = run(bin, &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-            assert_clean_error(&o, "standardization divides by the standard deviation");
+            assert_clean_error(&o, expected);
         }
     }
     assert!(!out.exists(), "nothing may be written when the input is bad");

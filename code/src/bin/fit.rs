@@ -1,42 +1,83 @@
-//! `fit`: least squares on your own data. `cargo run --bin fit -- --data my.csv --method svd`.
+//! `fit`: least squares on your own data, with a regression table.
+//! `cargo run --bin fit -- --data my.csv --y rent --x surface,rooms`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use linreg::linalg::{self, Method};
-use linreg::{Error, Result, data, gd, optimizers};
+use linreg::ddouble::Dd;
+use linreg::linalg::{self, Method, Solution};
+use linreg::regression::{self, Regression};
+use linreg::table::{self, CsvOptions};
+use linreg::{Error, Result, gd, optimizers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Choice {
-    /// w = cov(x, y)/var(x), b = ȳ − w·x̄ (a line only)
-    Covvar,
-    /// normal equations (XᵀX)θ = Xᵀy
-    Normal,
+    /// QR, then iterative refinement with double-double residuals (the default)
+    Refined,
     /// Householder QR
     Qr,
     /// singular value decomposition
     Svd,
+    /// normal equations (XᵀX)θ = Xᵀy
+    Normal,
+    /// w = cov(x, y)/var(x), b = ȳ − w·x̄ (a line only)
+    Covvar,
     /// gradient descent on standardized data (a line only)
     Gd,
-    /// Adam (chapter 7), on standardized data
+    /// Adam (chapter 7), on standardized data (a line only)
     Adam,
 }
 
-/// Fits y = b + w·x (or a polynomial with --degree) to a CSV file with the header `x,y`;
-/// prints the coefficients, the MSE and R².
+impl Choice {
+    fn name(self) -> &'static str {
+        match self {
+            Choice::Refined => "refined",
+            Choice::Qr => "qr",
+            Choice::Svd => "svd",
+            Choice::Normal => "normal",
+            Choice::Covvar => "covvar",
+            Choice::Gd => "gd",
+            Choice::Adam => "adam",
+        }
+    }
+
+    fn closed_form(self) -> Option<Method> {
+        match self {
+            Choice::Refined => Some(Method::Refined),
+            Choice::Qr => Some(Method::Qr),
+            Choice::Svd => Some(Method::Svd),
+            Choice::Normal => Some(Method::Normal),
+            Choice::Covvar => Some(Method::CovVar),
+            Choice::Gd | Choice::Adam => None,
+        }
+    }
+}
+
+/// Least squares on a CSV file: y on one or more columns (or on powers of one column
+/// with --degree), printed as a regression table — coefficients, standard errors, t,
+/// p-values, R², adjusted R², residual standard deviation, κ(X).
 #[derive(Parser)]
 #[command(name = "fit")]
 struct Args {
-    /// CSV file with the header `x,y`.
+    /// CSV file with a header row naming its columns.
     #[arg(long, value_name = "PATH.csv")]
     data: PathBuf,
-    /// How to solve the least-squares problem.
-    #[arg(long, value_enum, default_value_t = Choice::Qr)]
-    method: Choice,
-    /// Degree of the polynomial in x (1: a straight line).
+    /// The column to explain.
+    #[arg(long, value_name = "COL", default_value = "y")]
+    y: String,
+    /// The predictor column(s), comma-separated.
+    #[arg(long, value_name = "COL[,COL…]", value_delimiter = ',', default_value = "x")]
+    x: Vec<String>,
+    /// Fit a polynomial of this degree in the (single) x column.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
     degree: u32,
+    /// Fit through the origin (no intercept; R² is then uncentred, 1 − RSS/Σy²).
+    #[arg(long)]
+    no_intercept: bool,
+    /// How to solve the least-squares problem.
+    #[arg(long, value_enum, default_value_t = Choice::Refined)]
+    method: Choice,
     /// Print the result as one JSON object.
     #[arg(long)]
     json: bool,
@@ -54,69 +95,87 @@ const ADAM_LR: f64 = 0.01;
 const ADAM_TOL: f64 = GD_TOL;
 const ADAM_MAX_ITERATIONS: usize = 1_000_000;
 
-fn run(args: &Args) -> Result<()> {
-    let d = data::read_csv(&args.data)?;
+/// The design, its exact tail (the low parts of the powers), and the term names.
+fn design(args: &Args, columns: &[&[f64]]) -> Result<(nalgebra::DMatrix<f64>, nalgebra::DMatrix<f64>, Vec<String>)> {
+    let intercept = !args.no_intercept;
     let degree = args.degree as usize;
-    let x = linalg::polynomial(&d.x, degree, true);
-    let theta = match args.method {
-        Choice::Gd | Choice::Adam | Choice::Covvar if degree != 1 => {
-            return Err(Error::Data(format!("--method {:?} fits a line only (use --degree 1)", args.method).to_lowercase()));
+    let mut terms: Vec<String> = if intercept { vec!["(intercept)".into()] } else { vec![] };
+    if degree > 1 {
+        if columns.len() != 1 {
+            return Err(Error::Data(format!(
+                "--degree {degree} expands one x column into powers; got {} columns",
+                columns.len()
+            )));
         }
-        Choice::Adam => {
-            linalg::check_full_rank(&x)?;
-            let mut adam = optimizers::Adam::new(ADAM_LR);
-            let (w, b, _) = optimizers::fit_standardized(&mut adam, &d.x, &d.y, ADAM_TOL, ADAM_MAX_ITERATIONS)?;
-            vec![b, w]
-        }
-        Choice::Gd => {
-            linalg::check_full_rank(&x)?;
-            let g = gd::gradient_descent_standardized(&d.x, &d.y, GD_LR, GD_MAX_ITERATIONS, GD_TOL)?;
-            vec![g.b, g.w]
-        }
-        Choice::Covvar => linalg::fit(Method::CovVar, &x, &d.y)?,
-        Choice::Normal => linalg::fit(Method::Normal, &x, &d.y)?,
-        Choice::Qr => linalg::fit(Method::Qr, &x, &d.y)?,
-        Choice::Svd => linalg::fit(Method::Svd, &x, &d.y)?,
+        let x: Vec<Dd> = columns[0].iter().map(|&v| Dd::new(v)).collect();
+        terms.extend((1..=degree).map(|k| if k == 1 { args.x[0].clone() } else { format!("{}^{k}", args.x[0]) }));
+        let (x, tail) = linalg::polynomial_exact(&x, degree, intercept);
+        return Ok((x, tail, terms));
+    }
+    terms.extend(args.x.iter().cloned());
+    let x = linalg::design(&columns.iter().map(|c| c.to_vec()).collect::<Vec<_>>(), intercept);
+    let tail = nalgebra::DMatrix::zeros(x.nrows(), x.ncols());
+    Ok((x, tail, terms))
+}
+
+fn run(args: &Args) -> Result<Regression> {
+    let table = table::read_table(&args.data, &CsvOptions::default())?;
+    let bad = |e: Error| match e {
+        Error::Data(message) => Error::Csv { path: args.data.clone(), message },
+        other => other,
     };
-    if let Some(i) = theta.iter().position(|t| !t.is_finite()) {
-        return Err(Error::Data(format!("coefficient {i} came out non-finite; the data are too ill-conditioned")));
+    let y = table.column(&args.y).map_err(bad)?;
+    if let Some(dup) = args.x.iter().find(|c| c.eq_ignore_ascii_case(&args.y)) {
+        return Err(Error::Data(format!("column `{dup}` is both y and a predictor")));
     }
-    let (mse, r2) = linalg::mse_r2(&x, &d.y, &theta);
-    let method = format!("{:?}", args.method).to_lowercase();
-    if args.json {
-        let value = serde_json::json!({
-            "method": method,
-            "n": d.len(),
-            "degree": degree,
-            "coefficients": theta,
-            "mse": mse,
-            "r2": if r2.is_finite() { serde_json::json!(r2) } else { serde_json::Value::Null },
-        });
-        println!("{}", serde_json::to_string_pretty(&value).expect("JSON object serialises"));
-    } else {
-        println!("method: {method}, {} points", d.len());
-        if degree == 1 {
-            println!("b (intercept) = {}", theta[0]);
-            println!("w (slope)     = {}", theta[1]);
-        } else {
-            for (k, t) in theta.iter().enumerate() {
-                println!("θ{k} (x^{k}) = {t}");
-            }
-        }
-        println!("MSE = {mse}");
-        if r2.is_finite() {
-            println!("R²  = {r2}");
-        } else {
-            println!("R²  = undefined (y is constant)");
-        }
+    let columns: Vec<&[f64]> = args.x.iter().map(|c| table.column(c)).collect::<Result<_>>().map_err(bad)?;
+    let (x, tail, terms) = design(args, &columns)?;
+    linalg::check_full_rank_named(&x, &terms.iter().map(|t| format!("column `{t}`")).collect::<Vec<_>>())?;
+    let intercept = !args.no_intercept;
+    let line_only = args.degree == 1 && columns.len() == 1 && intercept;
+    if matches!(args.method, Choice::Gd | Choice::Adam | Choice::Covvar) && !line_only {
+        return Err(Error::Data(format!(
+            "--method {} fits a line only (one x, --degree 1, with an intercept)",
+            args.method.name()
+        )));
     }
-    Ok(())
+    let solution = match args.method.closed_form() {
+        Some(m) => linalg::solve(m, &x, Some(&tail), y, None)?,
+        None => {
+            let (w, b) = if args.method == Choice::Adam {
+                let mut adam = optimizers::Adam::new(ADAM_LR);
+                let (w, b, _) = optimizers::fit_standardized(&mut adam, columns[0], y, ADAM_TOL, ADAM_MAX_ITERATIONS)?;
+                (w, b)
+            } else {
+                let g = gd::gradient_descent_standardized(columns[0], y, GD_LR, GD_MAX_ITERATIONS, GD_TOL)?;
+                (g.w, g.b)
+            };
+            // The optimizer's θ, with the residual at that θ and (XᵀX)⁻¹ from the refined
+            // solver: the standard errors belong to the model, not to the way θ was found.
+            let theta = vec![b, w];
+            let pred = &x * nalgebra::DVector::from_column_slice(&theta);
+            let residual = y.iter().zip(pred.iter()).map(|(a, p)| a - p).collect();
+            let refined = linalg::solve(Method::Refined, &x, None, y, None)?;
+            Solution { method: Method::Refined, theta, residual, xtx_inv: refined.xtx_inv, steps: 0, extended: false }
+        }
+    };
+    if let Some(i) = solution.theta.iter().position(|t| !t.is_finite()) {
+        return Err(Error::Data(format!("the coefficient of `{}` came out non-finite; the data are too ill-conditioned", terms[i])));
+    }
+    regression::tabulate(&solution, args.method.name(), &x, y, terms, intercept)
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
     match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(r) => {
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&r.to_json()).expect("JSON object serialises"));
+            } else {
+                print!("{}", r.to_text());
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

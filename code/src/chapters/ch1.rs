@@ -26,6 +26,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         r.number("noise_sample_sd", stats::std_dev(&noise), 3);
         // Standard error of a mean of n noise values: how far the sample mean may wander.
         r.number("noise_mean_se", data::NOISE_SD / (d.len() as f64).sqrt(), 2);
+        // Relative standard error of a sample σ from n normal draws: ≈ 1/√(2(n − 1)).
+        r.number("noise_sd_rel_se_pct", 100.0 / (2.0 * (d.len() as f64 - 1.0)).sqrt(), 2);
     }
     r.file("ch1-scatter.svg", scatter(d)?);
     r.file("summary.md", summary_table(d));

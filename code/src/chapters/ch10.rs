@@ -1,5 +1,6 @@
 //! Chapter 10 — closed-form least squares, and how many digits each method keeps.
 
+use nalgebra::{DMatrix, DVector};
 use plotters::prelude::*;
 
 pub const ABOUT: &str =
@@ -23,50 +24,122 @@ pub const GD_MAX_ITERATIONS: usize = 10_000;
 pub const OFFSET_POWERS: std::ops::RangeInclusive<i32> = 0..=9;
 
 // ANCHOR: floors
-/// The minimum LRE (correct digits) the tests demand of each method on each NIST set,
-/// for (covvar, normal, qr, svd); `None`: the method does not apply or fails.
+/// The minimum LRE (correct digits, over every certified value: coefficients, their
+/// standard deviations, residual sd, R²) the tests demand of each method on each set,
+/// for (normal, qr, svd, refined); `None`: the method fails on the set. Each floor sits
+/// 0.15 to 0.9 digits below the measured value (the chapter's table shows both).
 pub const LRE_FLOORS: [(&str, [Option<f64>; 4]); 11] = [
-    ("Norris", [Some(12.0), Some(12.0), Some(12.0), Some(12.0)]),
-    ("Pontius", [None, Some(11.0), Some(12.0), Some(11.0)]),
-    ("NoInt1", [None, Some(14.0), Some(14.0), Some(14.0)]),
-    ("NoInt2", [None, Some(14.0), Some(14.0), Some(14.0)]),
-    ("Filip", [None, None, Some(7.0), Some(7.0)]),
-    ("Longley", [None, Some(8.0), Some(10.0), Some(10.0)]),
-    ("Wampler1", [None, Some(6.0), Some(9.0), Some(8.0)]),
-    ("Wampler2", [None, Some(8.0), Some(12.0), Some(12.0)]),
-    ("Wampler3", [None, Some(6.0), Some(9.0), Some(8.0)]),
-    ("Wampler4", [None, Some(6.0), Some(8.0), Some(7.0)]),
-    ("Wampler5", [None, Some(6.0), Some(6.0), Some(5.0)]),
+    ("Norris", [Some(12.0), Some(13.0), Some(12.0), Some(13.5)]),
+    ("Pontius", [Some(12.0), Some(13.5), Some(11.5), Some(13.3)]),
+    ("NoInt1", [Some(14.5), Some(14.5), Some(14.5), Some(14.5)]),
+    ("NoInt2", [Some(14.5), Some(14.5), Some(14.5), Some(14.5)]),
+    ("Filip", [None, Some(7.0), Some(8.0), Some(13.8)]),
+    ("Longley", [Some(8.0), Some(10.5), Some(10.5), Some(14.4)]),
+    ("Wampler1", [Some(6.5), Some(9.0), Some(8.5), Some(14.5)]),
+    ("Wampler2", [Some(9.0), Some(12.5), Some(12.5), Some(13.0)]),
+    ("Wampler3", [Some(6.5), Some(9.0), Some(8.5), Some(14.3)]),
+    ("Wampler4", [Some(6.5), Some(8.5), Some(7.5), Some(14.3)]),
+    ("Wampler5", [Some(6.5), Some(6.5), Some(5.5), Some(14.3)]),
 ];
 // ANCHOR_END: floors
 
-/// One data set's result: κ of the scaled design, and per method the minimum LRE over
-/// the coefficients (`None` when the method refused or failed).
+/// The refined method with the file's decimals read exactly must reach this many digits
+/// on every certified value of every set (measured minimum: 14.3, Filip and Norris).
+pub const DECIMAL_FLOOR: f64 = 14.2;
+
+/// Methods scored on the NIST sets, in table order.
+pub const NIST_METHODS: [Method; 4] = [Method::Normal, Method::Qr, Method::Svd, Method::Refined];
+
+/// Correct digits of other tools on these files, measured elsewhere (reported in the
+/// project's issue 13; not computed by this book): (set, tool, min LRE of the coefficients).
+pub const REFERENCE: [(&str, &str, f64); 5] = [
+    ("Filip", "numpy 2.4 lstsq (LAPACK gelsd, default rcond)", 0.0),
+    ("Filip", "Householder QR (numpy 2.4 / statsmodels 0.15)", 8.0),
+    ("Longley", "numpy 2.4 lstsq / statsmodels 0.15 OLS", 10.9),
+    ("Wampler5", "numpy 2.4 lstsq / statsmodels 0.15 OLS", 5.8),
+    ("Pontius", "numpy 2.4 lstsq (LAPACK gelsd, default rcond)", 6.3),
+];
+
+/// One data set's result.
 #[derive(Debug, Clone)]
 pub struct NistRow {
     pub name: String,
     pub n: usize,
     pub p: usize,
+    /// κ(X) of the raw design and after the power-of-two column scaling.
+    pub kappa_raw: f64,
     pub kappa: f64,
-    pub lre: [Option<f64>; 4],
+    /// Per method of [`NIST_METHODS`]: the scores (`None` when the method refuses).
+    pub scores: [Option<nist::Score>; 4],
+    /// The refined method on the file's decimals read to double-double.
+    pub decimal: nist::Score,
+    /// Min LRE of the coefficients: QR without column scaling, and an SVD truncated at
+    /// numpy's default cutoff σ < ε·max(n, p)·σmax on the raw design.
+    pub raw_qr: f64,
+    pub truncated_svd: f64,
+    /// Singular values the truncation rule drops.
+    pub truncated: usize,
+    /// The same truncated SVD after the power-of-two column scaling (θ scaled back).
+    pub truncated_svd_scaled: f64,
+    pub truncated_scaled: usize,
 }
 
-/// Fits every NIST set with every method and scores it against the certified values.
+impl NistRow {
+    /// Minimum LRE over every certified value, per method (`None`: refused).
+    pub fn min(&self) -> [Option<f64>; 4] {
+        self.scores.each_ref().map(|s| s.as_ref().map(nist::Score::min))
+    }
+}
+
+fn min_coefficient_lre(theta: &[f64], certified: &[f64]) -> f64 {
+    theta.iter().zip(certified).map(|(e, c)| linalg::lre(*e, *c)).fold(15.0, f64::min)
+}
+
+// ANCHOR: lstsq_rule
+/// θ from the SVD of the raw X with singular values below ε·max(n, p)·σmax treated as
+/// zero: the default of numpy's `lstsq` (LAPACK gelsd). Returns θ and how many values
+/// were dropped. Dropping one turns "solve" into "solve a different, smaller model".
+pub fn truncated_svd(x: &DMatrix<f64>, y: &[f64]) -> (Vec<f64>, usize) {
+    let svd = x.clone().svd(true, true);
+    let cutoff = f64::EPSILON * x.nrows().max(x.ncols()) as f64 * svd.singular_values.max();
+    let dropped = svd.singular_values.iter().filter(|s| **s <= cutoff).count();
+    let theta = svd.solve(&DVector::from_column_slice(y), cutoff).map_or_else(|_| vec![f64::NAN; x.ncols()], |t| t.iter().copied().collect());
+    (theta, dropped)
+}
+// ANCHOR_END: lstsq_rule
+
+/// Householder QR of the raw design, no column scaling.
+fn raw_qr(x: &DMatrix<f64>, y: &[f64]) -> Vec<f64> {
+    let qr = x.clone().qr();
+    let mut qty = DVector::from_column_slice(y);
+    qr.q_tr_mul(&mut qty);
+    qr.r().solve_upper_triangular(&qty.rows(0, x.ncols()).into_owned())
+        .map_or_else(|| vec![f64::NAN; x.ncols()], |t| t.iter().copied().collect())
+}
+
+/// Fits every NIST set with every method and scores every certified value.
 pub fn nist_rows() -> Result<Vec<NistRow>> {
     let mut rows = Vec::new();
     for set in nist::all()? {
         let x = set.design();
-        let lre = Method::ALL.map(|m| {
-            linalg::fit(m, &x, &set.y).ok().map(|theta| {
-                theta.iter().zip(&set.certified).map(|(e, c)| linalg::lre(*e, *c)).fold(15.0, f64::min)
-            })
-        });
+        let scores = NIST_METHODS.map(|m| nist::score(&set, m, false).ok());
+        let (theta, truncated) = truncated_svd(&x, &set.y);
+        let (xs, scales) = linalg::equilibrate(&x);
+        let (theta_s, truncated_scaled) = truncated_svd(&xs, &set.y);
+        let theta_s: Vec<f64> = theta_s.iter().zip(&scales).map(|(t, s)| t * s).collect();
         rows.push(NistRow {
             name: set.name.clone(),
             n: x.nrows(),
             p: x.ncols(),
+            kappa_raw: linalg::condition_number(&x),
             kappa: linalg::scaled_condition_number(&x),
-            lre,
+            scores,
+            decimal: nist::score(&set, Method::Refined, true)?,
+            raw_qr: min_coefficient_lre(&raw_qr(&x, &set.y), &set.certified),
+            truncated_svd: min_coefficient_lre(&theta, &set.certified),
+            truncated,
+            truncated_svd_scaled: min_coefficient_lre(&theta_s, &set.certified),
+            truncated_scaled,
         });
     }
     Ok(rows)
@@ -77,7 +150,7 @@ pub fn nist_rows() -> Result<Vec<NistRow>> {
 pub struct ShiftRow {
     pub offset: f64,
     pub kappa: f64,
-    pub lre: [Option<f64>; 4],
+    pub lre: [Option<f64>; 5],
 }
 
 /// Adds growing offsets to x and measures how many digits of the slope each method
@@ -152,7 +225,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // Shifting x: the same problem, worse and worse conditioned.
     let shifts = shift_rows(d)?;
     let mut table = String::from(
-        "| offset added to x (m²) | κ(X) | κ(XᵀX) | covvar | normal | qr | svd |\n|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| offset added to x (m²) | κ(X) | κ(XᵀX) | covvar | normal | qr | svd | refined |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for s in &shifts {
         table.push_str(&format!(
@@ -169,73 +242,235 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("shift_kappa_1e6", shifts[k6].kappa, 2);
     r.number("shift_normal_lre_1e6", at(k6, 1), 2).number("shift_qr_lre_1e6", at(k6, 2), 3);
     r.number("shift_covvar_lre_1e6", at(k6, 0), 3);
-    let first_fail = shifts.iter().find(|s| s.lre[1].is_none_or(|l| l < 1.0)).map_or(0.0, |s| s.offset);
-    r.number("shift_normal_fails_at", first_fail, 1);
+    let first_fail = shifts.iter().find(|s| s.lre[1].is_none_or(|l| l < 1.0));
+    r.number("shift_normal_fails_at", first_fail.map_or(0.0, |s| s.offset), 1);
+    // What is left there: fewer than one correct digit (0 when the method refused).
+    r.number("shift_normal_lre_at_fail", first_fail.and_then(|s| s.lre[1]).unwrap_or(0.0), 1);
+    r.number("shift_qr_lre_at_fail", first_fail.and_then(|s| s.lre[2]).unwrap_or(0.0), 2);
+    r.number("shift_refined_lre_min", shifts.iter().filter_map(|s| s.lre[4]).fold(15.0, f64::min), 3);
 
-    // NIST StRD: correct digits of every method against certified values.
+    // NIST StRD: correct digits of every method on every certified value.
     let rows = nist_rows()?;
-    let mut table = String::from(
-        "| data set | n | p | κ(X) | covvar | normal | qr | svd | floor tested (covvar / normal / qr / svd) |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
-    );
-    for row in &rows {
-        let floors = LRE_FLOORS.iter().find(|(n, _)| *n == row.name).map(|(_, f)| *f).unwrap_or([None; 4]);
-        let lre: Vec<String> =
-            row.lre.iter().enumerate().map(|(m, v)| if m == 0 && v.is_none() { "—".into() } else { cell(*v) }).collect();
-        let floor: Vec<String> = floors.iter().map(|f| f.map_or("—".into(), |v| format!("{v:.0}"))).collect();
-        table.push_str(&format!(
-            "| {} | {} | {} | {:.1e} | {} | {} |\n",
-            row.name,
-            row.n,
-            row.p,
-            row.kappa,
-            lre.join(" | "),
-            floor.join(" / ")
-        ));
-        let key = row.name.to_lowercase();
-        r.number(&format!("kappa_{key}"), row.kappa, 2);
-        for (m, v) in Method::ALL.iter().zip(row.lre) {
-            if let Some(v) = v {
-                r.number(&format!("lre_{key}_{}", m.name()), v, 3);
-            }
-        }
-    }
-    r.file("ch10-nist-lre.md", table);
+    nist_section(&mut r, &rows)?;
 
     r.file("ch10-shift-lre.svg", lre_figure(
         "Shifting x: the normal equations lose twice the digits",
         "log₁₀ κ(X) of the shifted design",
         &shifts.iter().map(|s| (s.kappa.log10(), s.lre)).collect::<Vec<_>>(),
     )?);
-    r.file("ch10-nist-lre.svg", lre_figure(
-        "NIST StRD: correct digits against the condition number",
-        "log₁₀ κ(X), columns scaled",
-        &rows.iter().map(|s| (s.kappa.log10(), s.lre)).collect::<Vec<_>>(),
-    )?);
+    r.file("ch10-nist-lre.svg", nist_figure(&rows)?);
 
     let summary = format!(
         "least squares on {} points: w = {} €/m², b = {} € (QR); the closed forms agree to {:.1e}, \
-         gradient descent to {:.1e}\nNIST StRD, minimum correct digits (covvar/normal/qr/svd):\n{}",
+         gradient descent to {:.1e}\nNIST StRD, minimum correct digits over every certified value \
+         (normal/qr/svd/refined):\n{}",
         d.len(),
         fmt_sig(w_ref, 6),
         fmt_sig(b_ref, 6),
         closed_diff,
         gd_diff,
         rows.iter()
-            .map(|row| format!("  {:9} {}\n", row.name, row.lre.map(cell).join(" / ")))
+            .map(|row| format!("  {:9} {}\n", row.name, row.min().map(cell).join(" / ")))
             .collect::<String>()
     );
     Ok((r, summary))
 }
 
+fn floors_of(name: &str) -> [Option<f64>; 4] {
+    LRE_FLOORS.iter().find(|(n, _)| *n == name).map_or([None; 4], |(_, f)| *f)
+}
+
+/// The NIST tables and the numbers the prose quotes.
+fn nist_section(r: &mut Report, rows: &[NistRow]) -> Result<()> {
+    // Summary: one row per set, the worst LRE over every certified value.
+    let mut table = String::from(
+        "| data set | n | p | κ(X) raw | κ(X) scaled | normal | qr | svd | refined | steps | refined, decimal data | floor tested (normal / qr / svd / refined) |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
+    );
+    let mut margins: Vec<f64> = Vec::new();
+    for row in rows {
+        let floors = floors_of(&row.name);
+        for (got, floor) in row.min().iter().zip(floors) {
+            if let (Some(g), Some(f)) = (got, floor) {
+                margins.push(g - f);
+            }
+        }
+        let steps = row.scores[3].as_ref().map_or(0, |s| s.refinement_steps);
+        table.push_str(&format!(
+            "| {} | {} | {} | {:.1e} | {:.1e} | {} | {} | {:.1} | {} |\n",
+            row.name,
+            row.n,
+            row.p,
+            row.kappa_raw,
+            row.kappa,
+            row.min().map(cell).join(" | "),
+            steps,
+            row.decimal.min(),
+            floors.map(|f| f.map_or("—".into(), |v| format!("{v:.1}"))).join(" / ")
+        ));
+        let key = row.name.to_lowercase();
+        r.number(&format!("kappa_{key}"), row.kappa, 2).number(&format!("kappa_raw_{key}"), row.kappa_raw, 2);
+        for (m, v) in NIST_METHODS.iter().zip(row.min()) {
+            if let Some(v) = v {
+                r.number(&format!("lre_{key}_{}", m.name()), v, 3);
+            }
+        }
+        r.number(&format!("lre_{key}_decimal"), row.decimal.min(), 3);
+        r.integer(&format!("steps_{key}"), steps as i64);
+        r.number(&format!("lre_{key}_raw_qr"), row.raw_qr, 2);
+        r.number(&format!("lre_{key}_truncated_svd"), row.truncated_svd, 2);
+    }
+    r.file("ch10-nist-lre.md", table);
+    let margin_min = margins.iter().copied().fold(f64::INFINITY, f64::min);
+    let margin_max = margins.iter().copied().fold(0.0, f64::max);
+    r.number("floor_margin_min", margin_min, 2).number("floor_margin_max", margin_max, 2);
+    r.number("decimal_floor", DECIMAL_FLOOR, 3);
+
+    // Every certified statistic: sets × statistic groups × methods.
+    let mut table = String::from(
+        "| data set | certified statistic | normal | qr | svd | refined | refined, decimal data |\n|---|---|---:|---:|---:|---:|---:|\n",
+    );
+    let mut refined_min = f64::INFINITY;
+    for row in rows {
+        for (label, group) in nist::STATISTICS {
+            let cells: Vec<String> = row.scores.iter().map(|s| cell(s.as_ref().map(|s| s.min_of(group)))).collect();
+            table.push_str(&format!(
+                "| {} | {label} | {} | {:.1} |\n",
+                row.name,
+                cells.join(" | "),
+                row.decimal.min_of(group)
+            ));
+        }
+        if let Some(s) = &row.scores[3] {
+            refined_min = refined_min.min(s.min());
+        }
+    }
+    r.file("ch10-nist-statistics.md", table);
+    r.number("lre_refined_min", refined_min, 3);
+    let decimal_min = rows.iter().map(|r| r.decimal.min()).fold(f64::INFINITY, f64::min);
+    r.number("lre_decimal_min", decimal_min, 3);
+    let steps_max = rows.iter().filter_map(|r| r.scores[3].as_ref()).map(|s| s.refinement_steps).max().unwrap_or(0);
+    r.integer("steps_max", steps_max as i64);
+
+    // Scaling and numpy's truncation rule.
+    let mut table = String::from(
+        "| data set | κ(X) raw | κ(X) scaled | QR, raw columns | QR, scaled columns | SVD truncated at ε·max(n, p)·σmax, raw columns | values dropped | the same, scaled columns | values dropped |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for row in rows {
+        let qr_coef = row.scores[1].as_ref().map(|s| s.min_of(nist::STATISTICS[0].1));
+        table.push_str(&format!(
+            "| {} | {:.1e} | {:.1e} | {:.1} | {} | {:.1} | {} | {:.1} | {} |\n",
+            row.name,
+            row.kappa_raw,
+            row.kappa,
+            row.raw_qr,
+            cell(qr_coef),
+            row.truncated_svd,
+            row.truncated,
+            row.truncated_svd_scaled,
+            row.truncated_scaled
+        ));
+        let key = row.name.to_lowercase();
+        r.number(&format!("lre_{key}_truncated_svd_scaled"), row.truncated_svd_scaled, 2);
+        r.number(&format!("lre_{key}_qr_coefficients"), qr_coef.unwrap_or(0.0), 2);
+    }
+    r.file("ch10-scaling.md", table);
+    let filip = rows.iter().find(|r| r.name == "Filip").expect("Filip is one of the NIST files");
+    r.integer("filip_truncated", filip.truncated as i64);
+    r.number_sci("lstsq_cutoff_filip", f64::EPSILON * filip.n.max(filip.p) as f64, 2);
+    r.number_sci("filip_sigma_ratio", 1.0 / filip.kappa_raw, 2);
+
+    // Reference marks measured elsewhere, as a table with their provenance.
+    let mut table = String::from("| data set | tool (version) | min LRE of the coefficients |\n|---|---|---:|\n");
+    for (set, tool, lre) in REFERENCE {
+        table.push_str(&format!("| {set} | {tool} | {lre:.1} |\n"));
+    }
+    r.file("ch10-reference.md", table);
+    Ok(())
+}
+
+/// LRE per set for normal / QR / SVD / refined, with the tools measured elsewhere as
+/// hollow reference marks.
+fn nist_figure(rows: &[NistRow]) -> Result<String> {
+    let styles = [
+        ("normal equations", palette::ORANGE),
+        ("QR (Householder)", palette::SKY),
+        ("SVD", palette::INK),
+        ("refined (QR + double-double)", palette::TRUE),
+    ];
+    let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+    plot::render((800, 560), |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption("NIST StRD: worst correct digits over every certified value", plot::caption_style())
+            .margin(15)
+            .x_label_area_size(60)
+            .y_label_area_size(60)
+            .build_cartesian_2d(-0.6..(rows.len() as f64 - 0.4), -0.5..16.5)?;
+        chart
+            .configure_mesh()
+            .x_labels(rows.len())
+            .x_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 1e-6 && i >= 0.0 { names.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+            })
+            .y_label_formatter(&|v| plot::tick(*v))
+            .x_desc("data set (NIST order of difficulty)")
+            .y_desc("correct digits (LRE)")
+            .label_style(plot::label_style())
+            .axis_desc_style(plot::axis_desc_style())
+            .y_labels(9)
+            .light_line_style(palette::GRID.mix(0.0))
+            .bold_line_style(palette::GRID)
+            .disable_x_mesh()
+            .draw()?;
+        for (m, (label, colour)) in styles.iter().enumerate() {
+            let colour = *colour;
+            // Side by side within a set, so equal values stay visible.
+            let dx = (m as f64 - 1.5) * 0.15;
+            let pts: Vec<(f64, f64)> =
+                rows.iter().enumerate().filter_map(|(i, r)| r.min()[m].map(|v| (i as f64 + dx, v))).collect();
+            let marker = move |(k, v): (f64, f64), at: Option<(i32, i32)>| -> DynElement<_, _> {
+                let _ = at;
+                match m {
+                    0 => TriangleMarker::new((k, v), 7, colour.filled()).into_dyn(),
+                    1 => Circle::new((k, v), 5, colour.filled()).into_dyn(),
+                    2 => Cross::new((k, v), 5, colour.stroke_width(2)).into_dyn(),
+                    _ => Rectangle::new([(k - 0.06, v - 0.12), (k + 0.06, v + 0.12)], colour.filled()).into_dyn(),
+                }
+            };
+            chart.draw_series(pts.iter().map(|&p| marker(p, None)))?.label(*label).legend(move |(x, y)| {
+                let glyph: DynElement<_, _> = match m {
+                    0 => TriangleMarker::new((x + 11, y), 7, colour.filled()).into_dyn(),
+                    1 => Circle::new((x + 11, y), 5, colour.filled()).into_dyn(),
+                    2 => Cross::new((x + 11, y), 5, colour.stroke_width(2)).into_dyn(),
+                    _ => Rectangle::new([(x + 6, y - 5), (x + 16, y + 5)], colour.filled()).into_dyn(),
+                };
+                glyph
+            });
+        }
+        let refs: Vec<(f64, f64)> = REFERENCE
+            .iter()
+            .filter_map(|(set, _, lre)| rows.iter().position(|r| r.name == *set).map(|i| (i as f64 + 0.3, *lre)))
+            .collect();
+        chart
+            .draw_series(refs.iter().map(|&p| Circle::new(p, 7, palette::PURPLE.stroke_width(2))))?
+            .label("numpy 2.4 / statsmodels 0.15 (reference)")
+            .legend(|(x, y)| Circle::new((x + 11, y), 7, palette::PURPLE.stroke_width(2)));
+        plot::draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        Ok(())
+    })
+}
+
 /// Correct digits (LRE) per method against log₁₀ κ, with the rule-of-thumb lines
 /// 16 − log₁₀ κ (a backward-stable solver) and 16 − 2·log₁₀ κ (normal equations).
-fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 4])]) -> Result<String> {
+fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 5])]) -> Result<String> {
     let x_max = points.iter().map(|p| p.0).fold(1.0, f64::max).ceil() + 0.5;
     let styles = [
         ("covvar: cov(x,y)/var(x)", palette::PURPLE),
         ("normal equations", palette::ORANGE),
         ("QR (Householder)", palette::SKY),
         ("SVD", palette::INK),
+        ("refined", palette::TRUE),
     ];
     plot::render(plot::SIZE, |area| -> DrawResult {
         let mut chart = ChartBuilder::on(area)
@@ -279,7 +514,8 @@ fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 4])]) -> 
                     0 => Circle::new((k, v), 6, colour.stroke_width(2)).into_dyn(),
                     1 => TriangleMarker::new((k, v), 7, colour.filled()).into_dyn(),
                     2 => Circle::new((k, v), 4, colour.filled()).into_dyn(),
-                    _ => Cross::new((k, v), 5, colour.stroke_width(2)).into_dyn(),
+                    3 => Cross::new((k, v), 5, colour.stroke_width(2)).into_dyn(),
+                    _ => Circle::new((k, v), 9, colour.stroke_width(2)).into_dyn(),
                 }
             };
             chart.draw_series(pts.iter().map(|&p| marker(p)))?.label(*label).legend(move |(x, y)| {
@@ -287,7 +523,8 @@ fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 4])]) -> 
                     0 => Circle::new((x + 11, y), 6, colour.stroke_width(2)).into_dyn(),
                     1 => TriangleMarker::new((x + 11, y), 7, colour.filled()).into_dyn(),
                     2 => Circle::new((x + 11, y), 4, colour.filled()).into_dyn(),
-                    _ => Cross::new((x + 11, y), 5, colour.stroke_width(2)).into_dyn(),
+                    3 => Cross::new((x + 11, y), 5, colour.stroke_width(2)).into_dyn(),
+                    _ => Circle::new((x + 11, y), 9, colour.stroke_width(2)).into_dyn(),
                 };
                 glyph
             });
@@ -315,20 +552,24 @@ mod tests {
         assert_eq!(rows.len(), LRE_FLOORS.len());
         for (row, (name, floors)) in rows.iter().zip(LRE_FLOORS) {
             assert_eq!(row.name, name);
-            for (m, floor) in Method::ALL.iter().zip(floors) {
-                if let Some(floor) = floor {
-                    let got = row.lre[*m as usize].unwrap_or(0.0);
-                    assert!(got >= floor, "{name} {m}: LRE {got:.2} < {floor}");
+            for ((m, got), floor) in NIST_METHODS.iter().zip(row.min()).zip(floors) {
+                match floor {
+                    Some(floor) => {
+                        let got = got.unwrap_or(0.0);
+                        assert!(got >= floor, "{name} {m}: LRE {got:.2} < {floor}");
+                    }
+                    None => assert!(got.is_none(), "{name} {m}: expected a refusal"),
                 }
             }
+            // The issue's goal: ≥ 13 digits on every certified value, with the data as f64.
+            assert!(row.min()[3].unwrap() >= 13.0, "{name}");
+            // With the decimals read exactly, ≥ 14.2 everywhere and never below plain QR.
+            assert!(row.decimal.min() >= DECIMAL_FLOOR, "{name}: {}", row.decimal.min());
+            assert!(row.decimal.min() >= row.min()[1].unwrap(), "{name}");
+            // Refinement stops within a few steps.
+            let steps = row.scores[3].as_ref().unwrap().refinement_steps;
+            assert!((1..=4).contains(&steps), "{name}: {steps} steps");
         }
-        let get = |name: &str, m: Method| rows.iter().find(|r| r.name == name).unwrap().lre[m as usize];
-        // The normal equations are visibly worse where κ is large: at least two digits
-        // behind QR on Longley and Wampler1, and no answer at all on Filip.
-        for name in ["Longley", "Wampler1", "Wampler3", "Wampler4"] {
-            assert!(get(name, Method::Qr).unwrap() - get(name, Method::Normal).unwrap() >= 2.0, "{name}");
-        }
-        assert!(get("Filip", Method::Normal).is_none());
     }
 
     #[test]

@@ -62,14 +62,22 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     }
     // Standard errors of the fitted coefficients (textbook formulas, σ estimated with
     // n − 2 degrees of freedom): how far the sample's optimum may sit from the truth.
+    // With 2 points the line fits exactly and n − 2 = 0 leaves nothing to estimate σ
+    // from; a coefficient of exactly 0 has no relative error. Those values are left out.
     let n = d.len() as f64;
-    let s2 = mse_star * n / (n - 2.0);
-    let sxx = stats::variance(&d.x) * n;
-    r.number("se_w", (s2 / sxx).sqrt(), 3);
-    let se_b = (s2 * (1.0 / n + x_mean * x_mean / sxx)).sqrt();
-    r.number("se_b", se_b, 3);
-    r.number("se_w_pct", 100.0 * (s2 / sxx).sqrt() / w_star.abs(), 2);
-    r.number("se_b_pct", 100.0 * se_b / b_star.abs(), 2);
+    if d.len() > 2 {
+        let s2 = mse_star * n / (n - 2.0);
+        let sxx = stats::variance(&d.x) * n;
+        r.number("se_w", (s2 / sxx).sqrt(), 3);
+        let se_b = (s2 * (1.0 / n + x_mean * x_mean / sxx)).sqrt();
+        r.number("se_b", se_b, 3);
+        if w_star != 0.0 {
+            r.number("se_w_pct", 100.0 * (s2 / sxx).sqrt() / w_star.abs(), 2);
+        }
+        if b_star != 0.0 {
+            r.number("se_b_pct", 100.0 * se_b / b_star.abs(), 2);
+        }
+    }
     r.number("var_y", stats::variance(&d.y), 4).number("sd_y", y_sd, 4);
     for c in &candidates[..3] {
         r.number(&format!("{}_w", c.key), c.w, 4);
@@ -77,6 +85,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         r.number(&format!("mse_{}", c.key), mse(&d.x, &d.y, c.w, c.b), 4);
     }
     let win = Window::around_optimum(d);
+    r.number("contour_width_ratio", contour::LEVEL_RATIO.sqrt(), 3);
     r.number("window_w_lo", win.w.0, 3).number("window_w_hi", win.w.1, 3);
     r.number("window_b_lo", win.b.0, 3).number("window_b_hi", win.b.1, 3);
 
@@ -215,8 +224,8 @@ fn widget_json(d: &Dataset, win: &Window, levels: Vec<f64>) -> String {
 
 // ANCHOR: contour_figure
 /// Contour lines of L around the optimum, with the minimum marked. Levels are
-/// L* + Δ with Δ growing tenfold every two lines, so each ellipse is √10 ≈ 3.2 times
-/// wider than the one inside it.
+/// L* + Δ with Δ growing tenfold every two lines; the axes of an ellipse grow like √Δ,
+/// so each ellipse is 10^¼ ≈ 1.78 times wider than the one inside it.
 fn contour_figure(d: &Dataset, grid: &Grid, (w_star, b_star): (f64, f64)) -> Result<String> {
     let floor = mse(&d.x, &d.y, w_star, b_star);
     let top = grid.max() - floor;

@@ -2,6 +2,8 @@
 
 use plotters::prelude::*;
 
+pub mod answer;
+
 pub const ABOUT: &str =
     "Chapter 4: gradient descent on raw data, the intercept that won't move, and the curvature that explains it.";
 
@@ -28,6 +30,10 @@ pub const BUDGET: usize = 10_000_000;
 /// The divergent run uses this multiple of the largest stable step 2/λmax.
 pub const OVER: f64 = 1.05;
 pub const DIVERGENT_ITERATIONS: usize = 1000;
+/// Square centimetres per square metre: the same surfaces in another unit.
+pub const CM2_PER_M2: f64 = 1e4;
+/// "Settled": within this fraction of the final w.
+pub const W_SETTLED: f64 = 0.01;
 
 /// Colours of the two parameters in every figure of the chapter.
 const W_COLOUR: RGBColor = palette::SKY;
@@ -66,7 +72,10 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     }
     let c = Curvature::of(&d.x);
     let (ws, bs) = stats::least_squares(&d.x, &d.y);
-    let trace = notebook_run(d, &c)?;
+    let trace = gradient_descent(&d.x, &d.y, START, LR, ITERATIONS);
+    if let Some(at) = trace.diverged_at {
+        return diverged(d, &c, &trace, at);
+    }
     let mut r = Report::new();
 
     // The failure.
@@ -86,6 +95,20 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let (g0, gf) = (trace.grad[0], *trace.grad.last().unwrap());
     r.number("grad_w_start", g0.0, 4).number("grad_b_start", g0.1, 4);
     r.number("grad_w_final", gf.0, 3).number("grad_b_final", gf.1, 3);
+    // Each derivative against its own start: a ratio without unit, unlike |∂L/∂w| vs |∂L/∂b|.
+    r.number("grad_w_final_frac", (gf.0 / g0.0).abs(), 3).number("grad_b_final_frac", (gf.1 / g0.1).abs(), 3);
+    r.number("grad_b_late_frac", (gf.1 / trace.grad[ITERATIONS / 2].1).abs(), 3);
+    // The same start, surfaces in cm² (x·10⁴, w/10⁴): ∂L/∂w is 10⁴ times larger, ∂L/∂b
+    // unchanged, and κ of the raw problem moves with the unit.
+    let x_cm2: Vec<f64> = d.x.iter().map(|v| v * CM2_PER_M2).collect();
+    let g0_cm2 = crate::grad::gradients(&x_cm2, &d.y, START.0 / CM2_PER_M2, START.1);
+    r.number("grad_w_start_cm2", g0_cm2.0, 4).number("grad_b_start_cm2", g0_cm2.1, 4);
+    r.number("grad_ratio_start", (g0.0 / g0.1).abs(), 3).number("grad_ratio_start_cm2", (g0_cm2.0 / g0_cm2.1).abs(), 3);
+    r.number_sci("kappa_cm2", Curvature::of(&x_cm2).condition_number(), 2);
+    // How soon w settles: the first step from which it stays within 1 % of where it ends
+    // (the valley floor, itself a little off w* while b is off b*).
+    let settle = (0..=ITERATIONS).find(|&k| trace.w[k..].iter().all(|w| (w / wf - 1.0).abs() < W_SETTLED)).unwrap_or(ITERATIONS);
+    r.integer("w_settled_at", settle as i64);
 
     // Per-sample gradients: how much of each sum cancels.
     for (key, (w, b)) in [("start", START), ("final", (wf, bf))] {
@@ -106,6 +129,18 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("vmin_w", c.v_min[0], 4).number("vmin_b", c.v_min[1], 6);
     r.number("vmax_w", c.v_max[0], 6).number("vmax_b", c.v_max[1], 4);
     r.number("kappa", c.condition_number(), 4);
+    r.number("hbb_over_lambda_min", h[1][1] / c.lambda_min, 3);
+    // Why b is slow, exactly: H_bb = 2 along the b axis; λmin is the curvature along the
+    // valley floor, just below the Schur complement H_bb − H_wb²/H_ww = 2·var(x)/mean(x²)
+    // (λmin = S·H_ww/λmax, and H_ww ≤ λmax ≤ H_ww + H_bb).
+    let schur = h[1][1] - h[0][1] * h[0][1] / h[0][0];
+    r.number("schur_b", schur, 4);
+    r.number("x_mean", stats::mean(&d.x), 4).number("mean_x2", h[0][0] / 2.0, 4).number("var_x", stats::variance(&d.x), 4);
+    // v_min's slope component per unit of intercept: x̄/(mean(x²) − λmin/2), from (H − λmin I)v = 0.
+    r.number("vmin_ratio", stats::mean(&d.x) / (h[0][0] / 2.0 - c.lambda_min / 2.0), 3);
+    r.number("half_kappa", c.condition_number() / 2.0, 4);
+    r.number("steps_per_e_best", -1.0 / c.contraction(c.best_fixed_lr()).ln(), 4);
+    r.number("steps_per_e_inv_lambda_max", -1.0 / c.contraction(1.0 / c.lambda_max).ln(), 4);
     r.number_sci("max_stable_lr", c.max_stable_lr(), 4);
     r.number_sci("inv_lambda_max", 1.0 / c.lambda_max, 4);
     r.number_sci("best_lr", c.best_fixed_lr(), 4);
@@ -125,7 +160,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let shrink = EPS * scale / (START.0 - ws).hypot(START.1 - bs);
     r.number("start_rel_error", (START.0 - ws).hypot(START.1 - bs) / scale, 3);
     r.number_sci("shrink", shrink, 3);
-    r.number_sci("eps", EPS, 1).integer("budget", BUDGET as i64);
+    r.number_sci("eps", EPS, 1).number("budget", BUDGET as f64, 8);
     let mut table = String::from(
         "| learning rate η | | contraction per step ρ(η) | predicted iterations | measured iterations |\n\
          |---|---:|---:|---:|---:|\n",
@@ -136,6 +171,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         ("best", "best fixed, 2/(λmin + λmax)", c.best_fixed_lr()),
         ("over", "1.05 × 2/λmax", OVER * c.max_stable_lr()),
     ];
+    let mut measured_notebook = f64::INFINITY;
     for (key, label, lr) in rows {
         let predicted = c.predicted_iterations(lr, shrink);
         let measured = iterations_to_reach(&d.x, &d.y, START, lr, EPS, BUDGET);
@@ -157,9 +193,23 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             Reach::NotReached { budget, .. } => ("not within budget", budget),
             Reach::Diverged(k) => ("diverged", k),
         };
+        if key == "notebook" {
+            measured_notebook = count as f64;
+        }
         r.text(&format!("measured_{key}_status"), status).integer(&format!("measured_{key}"), count as i64);
+        // The bound charges all of ‖e₀‖ to the slowest direction; only the part along v_min
+        // survives, which saves ln(‖e₀‖/|e₀·v_min|)/(−ln ρ) steps when the steep part dies first.
+        // (At the best fixed step both directions contract by ρ: nothing is saved.)
+        if let (Some(p), Reach::Reached(k)) = (predicted, measured) {
+            r.integer(&format!("gap_{key}"), p as i64 - k as i64);
+            if (1.0 - lr * c.lambda_max).abs() < 1.0 - lr * c.lambda_min {
+                let saved = ((START.0 - ws).hypot(START.1 - bs) / e_min0.abs()).ln() / -c.contraction(lr).ln();
+                r.number(&format!("transient_{key}"), saved, 4);
+            }
+        }
     }
     r.file("iterations.md", table);
+    answer::numbers(&mut r, d, &c, &trace, shrink, measured_notebook);
 
     // A run just above the stable limit: detected and stopped, never plotted.
     let over = gradient_descent(&d.x, &d.y, START, OVER * c.max_stable_lr(), DIVERGENT_ITERATIONS);
@@ -191,6 +241,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("ch4-loss.svg", loss_figure(d, &trace, mse(&d.x, &d.y, ws, bs))?);
     r.file("ch4-trajectory.svg", trajectory_figure(d, &trace, (ws, bs))?);
     r.file("ch4-gradients.svg", gradients_figure(&trace)?);
+    r.file("ch4-eigen-axes.svg", answer::eigen_axes_figure()?);
     r.file(
         "ch4-fractions.svg",
         fractions_figure(&trace, (ws, bs), &format!("Paris rents, η = {}: w is learnt in a few steps, b is not", fmt_sci(LR, 1)), "iteration t")?,
@@ -213,6 +264,70 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         fmt_sci(c.max_stable_lr(), 4),
     );
     Ok((r, summary))
+}
+
+/// The chapter on data where the notebook's η = 1e-5 blows up. That is the finding, not an
+/// error: the report says at which step the loss exploded and the largest stable step
+/// 2/λmax for *these* data, and shows the loss up to the blow-up (the exploding value
+/// itself clipped at the top of the axis and marked).
+fn diverged(d: &Dataset, c: &Curvature, trace: &Trace, at: usize) -> Result<(Report, String)> {
+    let (ws, bs) = stats::least_squares(&d.x, &d.y);
+    let mut r = Report::new();
+    r.text("outcome", "diverged").integer("diverged_at", at as i64);
+    r.number_sci("lr", LR, 1).number_sci("max_stable_lr", c.max_stable_lr(), 4);
+    r.number("lr_over_max", LR / c.max_stable_lr(), 3);
+    r.number("lambda_min", c.lambda_min, 4).number("lambda_max", c.lambda_max, 4);
+    r.number("kappa", c.condition_number(), 4);
+    r.number("w_star", ws, 4).number("b_star", bs, 4).number("mse_star", mse(&d.x, &d.y, ws, bs), 4);
+    r.number("loss_start", trace.loss[0], 4);
+    let finite: Vec<(usize, f64)> = trace.loss.iter().copied().enumerate().filter(|(_, l)| l.is_finite()).collect();
+    let &(last_k, last_loss) = finite.last().expect("the starting loss is finite on usable data");
+    r.integer("last_finite_step", last_k as i64).number_sci("last_finite_loss", last_loss, 3);
+    r.file("ch4-diverged.svg", diverged_figure(&finite, at, c.max_stable_lr())?);
+    let summary = format!(
+        "gradient descent with the notebook's η = {LR:e} diverges on these data: the loss grew more than \
+         a million-fold by step {at} (from {} to {})\n\
+         λmin = {}, λmax = {}, κ = {}; the largest stable step is 2/λmax = {} ({}× smaller than η)\n\
+         least squares: w* = {}, b* = {}\n",
+        fmt_sci(trace.loss[0], 4),
+        fmt_sci(last_loss, 4),
+        fmt_sig(c.lambda_min, 4),
+        fmt_sig(c.lambda_max, 4),
+        fmt_sig(c.condition_number(), 4),
+        fmt_sci(c.max_stable_lr(), 4),
+        fmt_sig(LR / c.max_stable_lr(), 3),
+        fmt_sig(ws, 4),
+        fmt_sig(bs, 4),
+    );
+    Ok((r, summary))
+}
+
+/// log10 of the loss up to the blow-up; a non-finite loss is drawn at the axis top.
+fn diverged_figure(finite: &[(usize, f64)], at: usize, max_lr: f64) -> Result<String> {
+    let logs: Vec<(f64, f64)> = finite.iter().map(|&(k, l)| (k as f64, l.max(f64::MIN_POSITIVE).log10())).collect();
+    let lo = logs.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let hi = logs.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+    let y = plot::axis_range(lo, hi, 0.08);
+    let top = if finite.last().is_some_and(|&(k, _)| k == at) { logs.last().map_or(y.end, |p| p.1) } else { y.end };
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption(format!("η = 1e-5 is too large here: the loss explodes (2/λmax = {})", fmt_sci(max_lr, 2)), plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(85)
+            .build_cartesian_2d(plot::axis_range(0.0, at as f64, 0.05), y)?;
+        plot::style_mesh(&mut chart, "iteration t", "log₁₀ L(w, b) (L in y-units²)")?;
+        chart
+            .draw_series(LineSeries::new(logs.iter().copied(), GD_COLOUR.stroke_width(3)))?
+            .label("gradient descent, η = 1e-5")
+            .legend(plot::line_glyph(GD_COLOUR, 3));
+        chart
+            .draw_series([Cross::new((at as f64, top), 9, palette::FIT.stroke_width(3))])?
+            .label(format!("stopped at step {at}: loss > 10⁶ × start"))
+            .legend(|(x, y)| Cross::new((x + 11, y), 6, palette::FIT.stroke_width(3)));
+        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        Ok(())
+    })
 }
 
 /// A whole count with all its digits, grouped: 5159812 → "5 159 812".
@@ -284,24 +399,33 @@ fn trajectory_figure(d: &Dataset, t: &Trace, (ws, bs): (f64, f64)) -> Result<Str
             .draw_series([Circle::new((t.w[0], t.b[0]), 6, palette::INK.filled())])?
             .label("start (25, 100)")
             .legend(|(x, y)| Circle::new((x + 11, y), 5, palette::INK.filled()));
+        // The worked first step of the text, drawn over the path.
+        plot::arrow(&mut chart, (t.w[0], t.b[0]), (t.w[1], t.b[1]), palette::INK, 3)?;
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+            .label("first step: Δw ≫ Δb")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], palette::INK.stroke_width(3)));
         plot::mark_optimum(&mut chart, (ws, bs), "minimum θ* = (w*, b*)")?;
         plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     })
 }
 
+/// Each |derivative| divided by its value at t = 0: the two have different units
+/// (€·m² and €), so only their own ratios compare across parameters and units of x.
 fn gradients_figure(t: &Trace) -> Result<String> {
-    let gw: Vec<f64> = t.grad.iter().map(|g| g.0.abs()).collect();
-    let gb: Vec<f64> = t.grad.iter().map(|g| g.1.abs()).collect();
+    let (g0w, g0b) = (t.grad[0].0.abs(), t.grad[0].1.abs());
+    let gw: Vec<f64> = t.grad.iter().map(|g| g.0.abs() / g0w).collect();
+    let gb: Vec<f64> = t.grad.iter().map(|g| g.1.abs() / g0b).collect();
     plot::render(plot::SIZE, |area| -> DrawResult {
         let mut chart = ChartBuilder::on(area)
-            .caption("|∂L/∂w| collapses; |∂L/∂b| stalls, and ends the larger", plot::caption_style())
+            .caption("|∂L/∂w| collapses; |∂L/∂b| stops shrinking", plot::caption_style())
             .margin(15)
             .x_label_area_size(50)
             .y_label_area_size(85)
             .build_cartesian_2d(0.0..t.grad.len() as f64 - 1.0, log_range(gw.iter().chain(&gb).copied()).log_scale())?;
-        plot::style_mesh_scaled(&mut chart, "iteration t", "|partial derivative| (log scale)", (false, true))?;
-        for (v, colour, label) in [(&gw, W_COLOUR, "|∂L/∂w| (€²/(€/m²))"), (&gb, B_COLOUR, "|∂L/∂b| (€²/€)")] {
+        plot::style_mesh_scaled(&mut chart, "iteration t", "|derivative| / its value at t = 0 (log scale)", (false, true))?;
+        for (v, colour, label) in [(&gw, W_COLOUR, "|∂L/∂w(t)| / |∂L/∂w(0)|"), (&gb, B_COLOUR, "|∂L/∂b(t)| / |∂L/∂b(0)|")] {
             chart
                 .draw_series(LineSeries::new(
                     v.iter().enumerate().filter(|(_, g)| **g > 0.0).map(|(k, &g)| (k as f64, g)),
@@ -392,13 +516,26 @@ mod tests {
     }
 
     #[test]
-    fn book_learning_rate_diverging_on_reader_data_is_a_clean_error() {
+    fn book_learning_rate_diverging_on_reader_data_is_the_result() {
         // Surfaces around 1000 m²: λmax ≈ 2·10⁶ ≫ 2/η, so η = 1e-5 explodes.
         let x: Vec<f64> = (0..20).map(|i| 900.0 + 10.0 * i as f64).collect();
         let y: Vec<f64> = x.iter().map(|v| 30.0 * v + 100.0).collect();
-        let msg = build(&Dataset::new(x, y).unwrap()).unwrap_err().to_string();
+        let d = Dataset::new(x, y).unwrap();
+        let msg = notebook_run(&d, &Curvature::of(&d.x)).unwrap_err().to_string();
         assert!(msg.starts_with("gradient descent diverged at iteration"), "{msg}");
         assert!(msg.contains("largest stable learning rate") && !msg.contains('\n'), "{msg}");
+        // The chapter itself reports the divergence as its result.
+        let (r, summary) = build(&d).unwrap();
+        let j = r.json();
+        assert_eq!(j["outcome"], "diverged");
+        // λmax ≈ 2·(1 + E[x²]) ≈ 2.0·10⁶ here, so 2/λmax ≈ 1.0·10⁻⁶ (within 10 %), and
+        // e = 1 − η·λmax ≈ −19: the loss grows ≈ 19² per step, past 10⁶ × start by step 3.
+        let max_lr = j["max_stable_lr"].as_f64().unwrap();
+        assert!((max_lr / 1.0e-6 - 1.0).abs() < 0.1, "{max_lr}");
+        assert_eq!(j["diverged_at"], 3);
+        assert!(summary.contains("diverges on these data"), "{summary}");
+        r.check_finite().unwrap();
+        assert!(r.all_files().iter().any(|(name, _)| name == "ch4-diverged.svg"));
         let constant = build(&Dataset::new(vec![3.0; 4], vec![1.0, 2.0, 3.0, 4.0]).unwrap()).unwrap_err();
         assert!(constant.to_string().contains("every x is the same"));
     }

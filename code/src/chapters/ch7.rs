@@ -399,6 +399,18 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         let q = Quadratic::of(xs_, ys_);
         for m in BATCHES {
             let ends = sgd_epochs(xs_, ys_, &q, m, lr, EPOCHS);
+            if ends.len() < EPOCHS {
+                // The run stopped early: η is beyond the stable limit on these data.
+                return Err(Error::Diverged {
+                    iteration: ends.len() * d.len().div_ceil(m.min(d.len())),
+                    lr,
+                    what: format!(
+                        "chapter 7's mini-batch runs (batch size {m}, {sk} data) need η below 2/λmax = {:.3e} \
+                         on these data; the step size is the book's, so the chapter stops here",
+                        Curvature::of(xs_).max_stable_lr()
+                    ),
+                });
+            }
             let pts: Vec<[f64; 2]> = ends[EPOCHS / 2..].iter().map(|t| to_raw(*t)).collect();
             let sd = |i: usize| stats::std_dev(&pts.iter().map(|p| p[i]).collect::<Vec<_>>());
             let (rw, rb) = (sd(0) / star[0].abs(), sd(1) / star[1].abs());

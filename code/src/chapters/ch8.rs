@@ -26,6 +26,9 @@ pub const CHECK: (f64, f64) = (0.7, 0.3);
 /// `key`, and for prose, under `key_sci`, two digits in powers of ten ("1.3 × 10⁻¹⁶").
 pub(crate) fn tiny(r: &mut Report, key: &str, value: f64) {
     r.number(key, value, 2);
+    if !value.is_finite() {
+        return; // refused by Report::check_finite; no exponent to format
+    }
     let text = format!("{value:.1e}");
     let (mantissa, exponent) = text.split_once('e').expect("exponent format");
     let superscript: String = exponent

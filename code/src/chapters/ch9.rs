@@ -8,9 +8,10 @@ use rand_chacha::ChaCha8Rng;
 use super::ch8::Standardized;
 use crate::autodiff::Reduction;
 use crate::data::{self, BOOK_SEED, Dataset};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::nn::{Adam, MSELoss, fit, train};
 use crate::report::{Report, fmt_sig};
+use crate::standardize::{Divisor, Scaling};
 use crate::stats;
 
 /// The notebook's section 7: weight = bias = 0.5, summed MSE, lr = 0.01, 200 iterations.
@@ -58,6 +59,22 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // The notebook's run.
     let sum_loss = MSELoss { reduction: Reduction::Sum };
     let h = fit(&s.x, &s.y, NB_START, sum_loss, NB_LR, NB_ITERATIONS);
+    // A summed loss multiplies the step by n: on many rows the notebook's η is past the
+    // stable limit, which the reader should hear as such, not as a NaN.
+    if let Some(k) = h.loss.iter().position(|l| crate::gd::has_diverged(*l, h.loss[0])) {
+        let c = crate::curvature::Curvature::of(&s.x);
+        return Err(Error::Diverged {
+            iteration: k,
+            lr: NB_LR,
+            what: format!(
+                "with the notebook's summed loss the effective step is n·η = {:.3e}, above 2/λmax = {:.3e} \
+                 of the standardized data; this setting is stable only for fewer than {} rows",
+                NB_LR * n as f64,
+                c.max_stable_lr(),
+                (c.max_stable_lr() / NB_LR).ceil()
+            ),
+        });
+    }
     let (w_opt, b_opt) = stats::least_squares(&s.x, &s.y);
     let dist = |k: usize| (h.weight[k] - w_opt).hypot(h.bias[k] - b_opt);
     r.number("effective_lr", NB_LR * n as f64, 3);
@@ -73,6 +90,30 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let (w_star, b_star) = stats::least_squares(&d.x, &d.y);
     r.number("w_star", w_star, 4).number("b_star", b_star, 4);
     r.file("ch9-predictions.md", predictions_table(d, (w_raw, b_raw)));
+    let (ls_w, ls_b) = (w_star, b_star);
+    for x in SURFACES {
+        r.number(&format!("predict_{x}_neuron"), w_raw * x + b_raw, 6);
+        r.number(&format!("predict_{x}_least_squares"), ls_w * x + ls_b, 6);
+        if let Some((tw, tb)) = d.truth {
+            r.number(&format!("predict_{x}_true_line"), tw * x + tb, 6);
+        }
+    }
+
+    // The notebook itself standardizes with torch's std(), which divides by n − 1: then
+    // H_ww = 2(n − 1)/n, the same step leaves (1 − ½·H_ww) = 1/n of w's error, and
+    // convergence takes a few steps instead of one.
+    let sample = Scaling::with_divisor(&d.x, &d.y, Divisor::NMinusOne)?;
+    let (xs, ys) = sample.apply(&d.x, &d.y);
+    let hs = fit(&xs, &ys, NB_START, sum_loss, NB_LR, NB_ITERATIONS);
+    let opt_s = stats::least_squares(&xs, &ys);
+    let dist_s = |k: usize| (hs.weight[k] - opt_s.0).hypot(hs.bias[k] - opt_s.1);
+    let h_ww_s = crate::curvature::Curvature::of(&xs).hessian[0][0];
+    r.number("nb_sample_h_ww", h_ww_s, 4);
+    r.number("nb_sample_w_factor", (1.0 - NB_LR * n as f64 * h_ww_s).abs(), 3);
+    r.number_sci("nb_sample_dist_1", dist_s(1), 2);
+    r.number_sci("nb_sample_dist_2", dist_s(2), 2);
+    let settled = (0..=NB_ITERATIONS).find(|&k| dist_s(k) < 1e-14).map_or(-1, |k| k as i64);
+    r.integer("nb_sample_steps_to_rounding", settled);
 
     // The reader's run, on raw data, then standardized.
     let ReaderProblem { x, y, truth: (a, b), init } = reader_problem(BOOK_SEED);
@@ -85,6 +126,11 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("reader_w", raw.weight[READER_EPOCHS], 4).number("reader_b", raw.bias[READER_EPOCHS], 4);
     let moved = (raw.bias[READER_EPOCHS] - init.1) / (rb_star - init.1);
     r.number("reader_b_moved_pct", 100.0 * moved, 2);
+    // The same loop in float32, as nn.Linear runs it: how far the book's f64 is from it.
+    let (w32, b32) = reader_run_f32(&x, &y, init, READER_LR, READER_EPOCHS);
+    r.number("reader_w_f32", w32 as f64, 6).number("reader_b_f32", b32 as f64, 6);
+    r.number_sci("reader_f32_gap_w", (w32 as f64 - raw.weight[READER_EPOCHS]).abs(), 1);
+    r.number_sci("reader_f32_gap_b", (b32 as f64 - raw.bias[READER_EPOCHS]).abs(), 1);
     let (gw, gb) = crate::grad::gradients(&x, &y, init.0, init.1);
     r.number("reader_grad_ratio", (gw / gb).abs(), 3);
     let rc = crate::curvature::Curvature::of(&x);
@@ -115,6 +161,26 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         fmt_sig(fb, 4),
     );
     Ok((r, summary))
+}
+
+/// The reader's full-batch SGD in float32 throughout (data, parameters, sums), the
+/// precision of `nn.Linear` and of the script's `torch.FloatTensor` inputs.
+pub fn reader_run_f32(x: &[f64], y: &[f64], init: (f64, f64), lr: f64, epochs: usize) -> (f32, f32) {
+    let x: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+    let y: Vec<f32> = y.iter().map(|&v| v as f32).collect();
+    let (mut w, mut b) = (init.0 as f32, init.1 as f32);
+    let (n, lr) = (x.len() as f32, lr as f32);
+    for _ in 0..epochs {
+        let (mut gw, mut gb) = (0f32, 0f32);
+        for (xi, yi) in x.iter().zip(&y) {
+            let r = w * xi + b - yi;
+            gw += 2.0 * r * xi;
+            gb += 2.0 * r;
+        }
+        w -= lr * gw / n;
+        b -= lr * gb / n;
+    }
+    (w, b)
 }
 
 fn predictions_table(d: &Dataset, (w, b): (f64, f64)) -> String {

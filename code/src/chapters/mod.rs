@@ -27,6 +27,15 @@ pub struct Chapter {
     pub build: fn(&Dataset) -> Result<(Report, String)>,
 }
 
+impl Chapter {
+    /// The chapter on `d`, after [`data::check_usable`](crate::data::check_usable) has
+    /// refused data no chapter can run on; the binaries, the book and the tests call this.
+    pub fn run(&self, d: &Dataset) -> Result<(Report, String)> {
+        crate::data::check_usable(d)?;
+        (self.build)(d)
+    }
+}
+
 /// The chapter whose binary is called `name` (e.g. `chapter2`).
 pub fn by_name(name: &str) -> Option<&'static Chapter> {
     ALL.iter().find(|c| c.name == name)

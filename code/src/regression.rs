@@ -1,0 +1,250 @@
+//! The regression table: coefficients with standard errors, t statistics and p-values,
+//! R² (centred, or uncentred without an intercept), adjusted R² and the residual
+//! standard deviation, from any solver's [`Solution`].
+
+use nalgebra::DMatrix;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use crate::ddouble;
+use crate::error::{Error, Result};
+use crate::linalg::{self, Method, Solution};
+
+/// One fitted model, with everything `fit` prints.
+#[derive(Debug, Clone)]
+pub struct Regression {
+    pub terms: Vec<String>,
+    pub coefficients: Vec<f64>,
+    pub std_errors: Vec<f64>,
+    /// θⱼ / se(θⱼ); `None` when the standard error is 0 (an exact fit).
+    pub t: Vec<Option<f64>>,
+    /// Two-sided p-value P(|T| ≥ |t|) for T ~ Student's t with `df_resid` degrees of freedom.
+    pub p: Vec<Option<f64>>,
+    /// `None` when y has no variation to explain (centred) or is all zero (uncentred).
+    pub r2: Option<f64>,
+    pub adj_r2: Option<f64>,
+    /// Whether R² is centred (a model with an intercept) or uncentred (without one).
+    pub centred: bool,
+    pub residual_sd: f64,
+    pub n: usize,
+    pub df_resid: usize,
+    /// The solver's name (`refined`, `qr`, …, or `gd`/`adam` from the `fit` binary).
+    pub method: String,
+    pub refinement_steps: usize,
+    /// κ(X) after the power-of-two column scaling: the conditioning the solver faced.
+    pub condition_number: f64,
+}
+
+/// Σ vᵢ², in double-double for the refined method (so that the last digits of the
+/// residual sum of squares survive), plainly otherwise.
+fn sum_sq(v: &[f64], extended: bool) -> ddouble::Dd {
+    if extended {
+        ddouble::dot(v.iter().copied(), v.iter().copied())
+    } else {
+        ddouble::Dd::new(v.iter().map(|r| r * r).sum())
+    }
+}
+
+// ANCHOR: statistics
+/// Fits y on the design `x` (+ `tail`, see [`linalg::solve`]) and computes the table.
+/// `intercept` says whether the first column of x is the column of ones: it decides
+/// between the centred R² = 1 − RSS/Σ(yᵢ − ȳ)² and NIST's uncentred R² = 1 − RSS/Σyᵢ²
+/// for models through the origin.
+pub fn regress(
+    method: Method,
+    x: &DMatrix<f64>,
+    tail: Option<&DMatrix<f64>>,
+    y: &[f64],
+    y_tail: Option<&[f64]>,
+    terms: Vec<String>,
+    intercept: bool,
+) -> Result<Regression> {
+    let (n, p) = x.shape();
+    if n <= p {
+        return Err(Error::Data(format!(
+            "need more rows than coefficients for standard errors: {n} rows, {p} coefficients"
+        )));
+    }
+    let s: Solution = linalg::solve(method, x, tail, y, y_tail)?;
+    tabulate(&s, method.name(), x, y, terms, intercept)
+}
+// ANCHOR_END: statistics
+
+/// The table for a solution already computed (by [`linalg::solve`], or θ from an
+/// iterative optimizer with (XᵀX)⁻¹ from the refined solver).
+pub fn tabulate(
+    s: &Solution,
+    method: &str,
+    x: &DMatrix<f64>,
+    y: &[f64],
+    terms: Vec<String>,
+    intercept: bool,
+) -> Result<Regression> {
+    let (n, p) = x.shape();
+    if n <= p {
+        return Err(Error::Data(format!(
+            "need more rows than coefficients for standard errors: {n} rows, {p} coefficients"
+        )));
+    }
+    let df_resid = n - p;
+    let rss_dd = sum_sq(&s.residual, s.extended);
+    let rss = rss_dd.to_f64();
+    // s² = RSS/(n − p) estimates the noise variance; Var(θ̂) = s²(XᵀX)⁻¹.
+    let residual_sd = (rss / df_resid as f64).sqrt();
+    let std_errors: Vec<f64> = (0..p).map(|j| residual_sd * s.xtx_inv[(j, j)].max(0.0).sqrt()).collect();
+    let student = StudentsT::new(0.0, 1.0, df_resid as f64)
+        .map_err(|e| Error::Data(format!("t distribution with {df_resid} degrees of freedom: {e}")))?;
+    let t: Vec<Option<f64>> =
+        s.theta.iter().zip(&std_errors).map(|(c, se)| (*se > 0.0).then(|| c / se).filter(|v| v.is_finite())).collect();
+    // Two-sided: P(|T| ≥ |t|) = 2·P(T ≥ |t|); the survival function keeps tiny p-values
+    // that 1 − cdf would round to 0.
+    let pv: Vec<Option<f64>> = t.iter().map(|t| t.map(|t| (2.0 * student.sf(t.abs())).min(1.0))).collect();
+    let total = if intercept {
+        let mean = if s.extended { ddouble::sum(y.iter().copied()).to_f64() } else { y.iter().sum::<f64>() }
+            / n as f64;
+        let dev: Vec<f64> = y.iter().map(|v| v - mean).collect();
+        sum_sq(&dev, s.extended)
+    } else {
+        sum_sq(y, s.extended)
+    };
+    // Refined: R² = (total − RSS)/total in double-double, which keeps its digits when R²
+    // is small (Wampler5: 1 − RSS/total would cancel 2.6 of them). Plain: the usual formula.
+    let r2 = (total.hi > 0.0).then(|| {
+        if s.extended { ((total - rss_dd) / total).to_f64() } else { 1.0 - rss / total.to_f64() }
+    });
+    // Adjusted R² charges for each coefficient: the total has n − 1 degrees of freedom
+    // after estimating a mean, n without one.
+    let df_total = if intercept { n - 1 } else { n } as f64;
+    let adj_r2 = r2.map(|r2| 1.0 - (1.0 - r2) * df_total / df_resid as f64);
+    Ok(Regression {
+        terms,
+        coefficients: s.theta.clone(),
+        std_errors,
+        t,
+        p: pv,
+        r2,
+        adj_r2,
+        centred: intercept,
+        residual_sd,
+        n,
+        df_resid,
+        method: method.to_string(),
+        refinement_steps: s.steps,
+        condition_number: linalg::scaled_condition_number(x),
+    })
+}
+
+impl Regression {
+    /// The table as `fit` prints it.
+    pub fn to_text(&self) -> String {
+        let width = self.terms.iter().map(|t| t.chars().count()).max().unwrap_or(4).max(4);
+        let mut out = format!(
+            "{:width$}  {:>22}  {:>22}  {:>10}  {:>10}\n",
+            "term", "coefficient", "std. error", "t", "p"
+        );
+        for j in 0..self.terms.len() {
+            let t = self.t[j].map_or("—".into(), |t| format!("{t:.4}"));
+            let p = self.p[j].map_or("—".into(), |p| format!("{p:.3e}"));
+            out.push_str(&format!(
+                "{:width$}  {:>22}  {:>22}  {:>10}  {:>10}\n",
+                self.terms[j],
+                format!("{:.15e}", self.coefficients[j]),
+                format!("{:.15e}", self.std_errors[j]),
+                t,
+                p
+            ));
+        }
+        let undefined = "undefined (no variation in y)".to_string();
+        let kind = if self.centred { "R²" } else { "R² (uncentred, no intercept)" };
+        out.push_str(&format!("{kind} = {}\n", self.r2.map_or(undefined.clone(), |v| format!("{v:.15}"))));
+        out.push_str(&format!("adjusted R² = {}\n", self.adj_r2.map_or(undefined, |v| format!("{v:.15}"))));
+        out.push_str(&format!("residual standard deviation = {:.15e}\n", self.residual_sd));
+        out.push_str(&format!("n = {}, residual degrees of freedom = {}\n", self.n, self.df_resid));
+        out.push_str(&format!(
+            "method = {}, refinement steps = {}, κ(X) = {:.3e} (columns scaled)\n",
+            self.method, self.refinement_steps, self.condition_number
+        ));
+        out
+    }
+
+    /// The JSON object of `fit --json` (null where a value is undefined).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "terms": self.terms,
+            "coefficients": self.coefficients,
+            "std_errors": self.std_errors,
+            "t": self.t,
+            "p": self.p,
+            "r2": self.r2,
+            "adj_r2": self.adj_r2,
+            "residual_sd": self.residual_sd,
+            "n": self.n,
+            "df_resid": self.df_resid,
+            "method": self.method,
+            "refinement_steps": self.refinement_steps,
+            "condition_number": self.condition_number,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small(method: Method) -> Regression {
+        // x = 1..4, y = (2.1, 3.9, 6.2, 7.8): b = 0.15, w = 1.94, RSS = 0.082, SST = 18.9.
+        let x = linalg::design(&[vec![1.0, 2.0, 3.0, 4.0]], true);
+        regress(method, &x, None, &[2.1, 3.9, 6.2, 7.8], None, vec!["(intercept)".into(), "x".into()], true).unwrap()
+    }
+
+    #[test]
+    fn the_table_of_a_four_point_fit_matches_the_hand_computation() {
+        for m in Method::ALL {
+            let r = small(m);
+            // s² = 0.082/2 = 0.041; Sxx = 5, x̄ = 2.5: se(w) = √(0.041/5), se(b) = √(0.041·(1/4 + 6.25/5)).
+            let s = 0.041f64.sqrt();
+            let (se_w, se_b) = ((0.041f64 / 5.0).sqrt(), (0.041f64 * 1.5).sqrt());
+            assert!((r.residual_sd - s).abs() < 1e-14, "{m}");
+            assert!((r.std_errors[1] - se_w).abs() < 1e-14 && (r.std_errors[0] - se_b).abs() < 1e-14, "{m}");
+            let t_w = 1.94 / se_w;
+            assert!((r.t[1].unwrap() - t_w).abs() < 1e-10 * t_w, "{m}");
+            // With 2 degrees of freedom the t tail has a closed form:
+            // P(|T| ≥ t) = 1 − t/√(t² + 2).
+            let p_w = 1.0 - t_w / (t_w * t_w + 2.0).sqrt();
+            assert!((r.p[1].unwrap() - p_w).abs() < 1e-12, "{m}: {:?} vs {p_w}", r.p[1]);
+            let r2 = 1.0 - 0.082 / 18.9;
+            assert!((r.r2.unwrap() - r2).abs() < 1e-14, "{m}");
+            assert!((r.adj_r2.unwrap() - (1.0 - (1.0 - r2) * 3.0 / 2.0)).abs() < 1e-14, "{m}");
+            assert_eq!((r.n, r.df_resid), (4, 2));
+        }
+    }
+
+    #[test]
+    fn uncentred_r2_without_an_intercept() {
+        // y = 2x + noise through the origin; R² compares RSS with Σy², as NIST does for NoInt.
+        let x = linalg::design(&[vec![1.0, 2.0, 3.0]], false);
+        let y = [2.0, 4.5, 5.5];
+        let r = regress(Method::Refined, &x, None, &y, None, vec!["x".into()], false).unwrap();
+        // w = Σxy/Σx² = 27.5/14; RSS = Σy² − (Σxy)²/Σx² = 54.5 − 27.5²/14.
+        let rss = 54.5 - 27.5 * 27.5 / 14.0;
+        assert!((r.coefficients[0] - 27.5 / 14.0).abs() < 1e-15);
+        assert!((r.r2.unwrap() - (1.0 - rss / 54.5)).abs() < 1e-15);
+        assert!((r.adj_r2.unwrap() - (1.0 - rss / 54.5 * 3.0 / 2.0)).abs() < 1e-15);
+        assert!(!r.centred);
+    }
+
+    #[test]
+    fn exact_fits_have_no_t_and_constant_y_no_r2() {
+        let x = linalg::design(&[vec![1.0, 2.0, 3.0]], true);
+        let exact = regress(Method::Refined, &x, None, &[3.0, 5.0, 7.0], None, vec!["b".into(), "w".into()], true).unwrap();
+        // The refined residual of an exact fit is 0 up to double-double noise (≈ 10⁻³¹):
+        // standard errors that small, and p-values below 10⁻⁵⁰.
+        assert!(exact.std_errors.iter().all(|se| *se < 1e-30), "{:?}", exact.std_errors);
+        assert!(exact.p.iter().all(|p| p.is_none_or(|p| p < 1e-50)), "{:?}", exact.p);
+        let flat = regress(Method::Refined, &x, None, &[3.0, 3.0, 3.0], None, vec!["b".into(), "w".into()], true).unwrap();
+        assert_eq!((flat.r2, flat.adj_r2), (None, None));
+        let json = flat.to_json().to_string();
+        assert!(!json.contains("NaN") && json.contains("\"r2\":null"), "{json}");
+        let few = regress(Method::Qr, &x.rows(0, 2).into_owned(), None, &[1.0, 2.0], None, vec![], true).unwrap_err();
+        assert!(few.to_string().contains("need more rows than coefficients"), "{few}");
+    }
+}
