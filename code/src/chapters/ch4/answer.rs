@@ -6,7 +6,7 @@ use crate::curvature::{self, Curvature};
 use crate::data::Dataset;
 use crate::linalg;
 use crate::loss::mse;
-use crate::optim::Trace;
+use crate::gd::Trace;
 use crate::report::Report;
 use crate::stats;
 
