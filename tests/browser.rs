@@ -162,7 +162,10 @@ fn widgets_agree_with_the_library_in_chromium() {
     let created = Session { agent: agent.clone(), base: driver_url.clone() }.call("POST", "/session", Some(caps));
     let id = created["sessionId"].as_str().expect("a session id").to_string();
     let s = Session { agent, base: format!("{driver_url}/session/{id}") };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_widgets(&s, &site)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check_widgets(&s, &site);
+        check_modes_widget(&s, &site);
+    }));
     let _ = s.agent.delete(&s.base).call();
     if let Err(e) = result {
         std::panic::resume_unwind(e);
@@ -273,6 +276,74 @@ fn check_widgets(s: &Session, site: &str) {
         s.screenshot("#gd-playground", &artifacts, &format!("ch7-playground-std-adam-{theme}.png"));
         s.js(run_playground, json!(["raw", "gd", -3.0, 500]));
         s.screenshot("#gd-playground", &artifacts, &format!("ch7-playground-diverged-{theme}.png"));
+    }
+}
+
+/// Chapter 4's "error along the eigen-directions" widget against `gd::gradient_descent`
+/// and `modes::components` on the same settings (`ch4::answer::modes_settings`).
+fn check_modes_widget(s: &Session, site: &str) {
+    use linreg::chapters::ch4;
+    use linreg::curvature::Curvature;
+    use linreg::modes::components;
+    let d = paris_rents(BOOK_SEED);
+    let artifacts = gd_book::root().join("target/browser-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
+    s.goto(&format!("{site}/ch04-gradient-descent.html"));
+    let errors = s.js("return [...document.querySelectorAll('.gd-widget[data-error]')].map(e => e.dataset.error)", json!([]));
+    assert_eq!(errors, json!([]), "a widget failed to start");
+    let drive = "const [data, lr, steps] = arguments;
+        const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); };
+        set('modes-data', data); set('modes-lr', lr); set('modes-steps', steps);
+        const row = (id) => { const r = document.getElementById(id).dataset; return [r.predicted, r.measured, r.component]; };
+        const st = document.getElementById('modes-status');
+        return [document.getElementById('modes-lr-value').dataset.value, st.dataset.steps, st.dataset.divergedAt,
+                row('modes-row-flat'), row('modes-row-steep'), st.textContent];";
+    let settings = ch4::answer::modes_settings(&d).unwrap();
+    // (data, log10 η, steps): the notebook's run, one just past 2/λmax (2.245e-4), centred
+    // and standardized runs that converge.
+    for (key, log_lr, steps) in [("raw", -5.0, 200), ("raw", -3.6, 300), ("centred", -3.0, 400), ("std", -1.0, 60)] {
+        let shown = s.js(drive, json!([key, log_lr, steps]));
+        let what = format!("{key} log η = {log_lr} × {steps}: widget {shown}");
+        let lr: f64 = shown[0].as_str().unwrap().parse().unwrap();
+        assert!(rel(lr, 10f64.powf(log_lr)) < 1e-12, "{what}");
+        let st = settings.iter().find(|t| t.key == key).unwrap();
+        let c = Curvature::of(&st.x);
+        let (ws, bs) = linreg::stats::least_squares(&st.x, &st.y);
+        let trace = gd::gradient_descent(&st.x, &st.y, st.start, lr, steps);
+        let last = trace.w.len() - 1;
+        assert_eq!(shown[1].as_str().unwrap().parse::<usize>().unwrap(), last, "{what}");
+        assert_eq!(shown[2].as_str().unwrap(), trace.diverged_at.map_or(String::new(), |k| k.to_string()), "{what}");
+        let at = |t: usize| components(&c, [ws, bs], [trace.w[t], trace.b[t]]);
+        let (end, before) = (at(last), at(last - 1));
+        for (i, row) in [(0, &shown[3]), (1, &shown[4])] {
+            let num = |j: usize| row[j].as_str().unwrap().parse::<f64>().unwrap();
+            let lambda = [c.lambda_min, c.lambda_max][i];
+            // Theory's factor: the same product in both languages.
+            assert!(rel(num(0), 1.0 - lr * lambda) < 1e-12, "{what}: row {i}");
+            // Same operations in the same order: equal to 1e-9 (in practice to the last bits).
+            assert!(rel(num(2), end[i]) < 1e-9, "{what}: row {i} component {} vs {}", num(2), end[i]);
+            assert!(rel(num(1), end[i] / before[i]) < 1e-9, "{what}: row {i} measured factor");
+        }
+        if trace.diverged_at.is_some() {
+            assert!(shown[5].as_str().unwrap().starts_with("Diverged at step"), "{what}");
+            // The steep component is the one that blew up.
+            assert!((1.0 - lr * c.lambda_max).abs() > 1.0, "{what}");
+        } else {
+            // Theory and measurement agree on the last step's factor of the flat direction.
+            let m = shown[3][1].as_str().unwrap().parse::<f64>().unwrap();
+            assert!(rel(m, 1.0 - lr * c.lambda_min) < 1e-6, "{what}: flat factor {m}");
+        }
+    }
+    for theme in ["light", "navy"] {
+        s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
+        s.goto(&format!("{site}/ch04-gradient-descent.html"));
+        s.js(drive, json!(["raw", -5.0, 200]));
+        s.screenshot("#modes-widget", &artifacts, &format!("ch4-modes-raw-{theme}.png"));
+        s.js(drive, json!(["raw", -3.6, 300]));
+        s.screenshot("#modes-widget", &artifacts, &format!("ch4-modes-diverged-{theme}.png"));
+        s.js(drive, json!(["std", -1.0, 60]));
+        s.screenshot("#modes-widget", &artifacts, &format!("ch4-modes-std-{theme}.png"));
     }
 }
 

@@ -30,7 +30,7 @@ use regex::Regex;
 
 /// Chapters being rewritten in parallel on other branches; the coordinator empties this
 /// list once they are merged and pass. TEMPORARY: do not add to it.
-const NOT_YET_LINTED: &[&str] = &["ch06-step-sizes.md", "ch07-optimizers.md", "ch08-autodiff.md", "ch10-closed-form.md"];
+const NOT_YET_LINTED: &[&str] = &["ch06-step-sizes.md", "ch07-optimizers.md", "ch08-autodiff.md"];
 
 const ALLOWLIST: &str = "tests/allowed-numbers.txt";
 

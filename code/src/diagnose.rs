@@ -160,6 +160,9 @@ pub fn analyse(d: &Dataset, s: &Settings) -> Result<Diagnosis> {
             d.x[0]
         )));
     }
+    // The same limits as every chapter binary: magnitudes f64 can square and sum, x not
+    // offset so far from 0 that the raw sums lose its spread, y not constant.
+    crate::data::check_usable(d)?;
 
     // The loss each step descends: the mean over the batch, or the sum over it (n for full batch).
     let k = match s.loss {
@@ -205,20 +208,11 @@ pub fn analyse(d: &Dataset, s: &Settings) -> Result<Diagnosis> {
     let best_lr = count(&c, &q, s.init, c.best_fixed_lr(), s.eps, target(star));
     let qc = modes::scaled_quadratic(Quadratic::of(&xc, &d.y), k);
     let centered = count(&cc, &qc, [s.init[0], s.init[1] + s.init[0] * x_mean], cc.best_fixed_lr(), s.eps, target(qc.star));
-    let standardized = match crate::standardize::Scaling::of(&d.x, &d.y) {
-        Ok(scaling) => {
-            let (xt, yt) = scaling.apply(&d.x, &d.y);
-            let qs = modes::scaled_quadratic(Quadratic::of(&xt, &yt), k);
-            let (w0, b0) = scaling.to_standardized((s.init[0], s.init[1]));
-            count(&cs, &qs, [w0, b0], cs.best_fixed_lr(), s.eps, target(qs.star))
-        }
-        Err(_) => Count {
-            lr: cs.best_fixed_lr(),
-            predicted: None,
-            measured: None,
-            status: "not run: y is constant, so it cannot be standardized (the flat line fits exactly)".into(),
-        },
-    };
+    let scaling = crate::standardize::Scaling::of(&d.x, &d.y)?;
+    let (xt, yt) = scaling.apply(&d.x, &d.y);
+    let qs = modes::scaled_quadratic(Quadratic::of(&xt, &yt), k);
+    let (w0, b0) = scaling.to_standardized((s.init[0], s.init[1]));
+    let standardized = count(&cs, &qs, [w0, b0], cs.best_fixed_lr(), s.eps, target(qs.star));
 
     let mut diagnosis = Diagnosis {
         n,
@@ -371,19 +365,62 @@ fn thin(mut m: Modes, max: usize) -> Modes {
     m
 }
 
+/// Columns of the text report's verdict: it reads in a terminal and in the book at phone width.
+const WIDTH: usize = 88;
+
+/// `text` wrapped at spaces to `width` columns, the first line indented by `first`, the
+/// others by `rest`. The narrow no-break spaces inside numbers never break.
+fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split(' ') {
+        if !empty && line.chars().count() + 1 + word.chars().count() > width {
+            out += &format!("{line}\n");
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line += word;
+        empty = false;
+    }
+    out + &line + "\n"
+}
+
+/// The command the book shows at the end of chapter 4 and in "How to run the code": the
+/// reader's question (100 points, η = 1e-5, 100 full-batch epochs from (0, 0), mean loss).
+pub const READER_COMMAND: &str = "cargo run --release --bin diagnose -- --example reader --lr 1e-5 --epochs 100";
+
+/// That command and its output, as the book includes it (generated with chapter 4's files).
+pub fn reader_example() -> Result<String> {
+    let d = crate::data::reader_question(crate::data::BOOK_SEED);
+    Ok(format!("$ {READER_COMMAND}\n{}", analyse(&d, &Settings::new(1e-5, 100))?.text()))
+}
+
 /// A whole count with all its digits, grouped: 5159812 → "5 159 812".
 pub fn fmt_count(k: f64) -> String {
     fmt_sig(k, (k.abs().max(1.0).log10().floor() as usize) + 1)
 }
 
-/// A learning rate or a small factor for a terminal: 2 significant digits, "2.2e-4".
+/// A learning rate or a small factor for a terminal: 3 significant digits without trailing
+/// zeros, "2.25e-4", "1e-5", "0.0018".
 fn sci(v: f64) -> String {
     if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e5) {
-        let text = format!("{v:.1e}");
-        text.replace(".0e", "e")
+        let text = format!("{v:.2e}");
+        let (mantissa, exponent) = text.split_once('e').expect("{:e} has an exponent");
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        format!("{mantissa}e{exponent}")
     } else {
         fmt_sig(v, 2)
     }
+}
+
+/// A value for the text report: `sig` significant digits, in scientific notation when
+/// plain digits would be too many ("4.0 × 10⁻¹⁶", not "0.0000000000000004").
+fn num(v: f64, sig: usize) -> String {
+    if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e7) { crate::report::fmt_sci(v, sig) } else { fmt_sig(v, sig) }
 }
 
 /// A shrink factor: 4 significant digits, which tell 0.9995 from 1.
@@ -413,12 +450,12 @@ fn verdict(d: &Diagnosis, k: f64) -> Vec<String> {
             "At η = {} the run diverges: stopped at step {at}, its loss above 10⁶ × its start. The largest stable η for this loss is 2/λmax = {}, so yours is {}× too large.{sum_note}",
             sci(d.lr),
             sci(d.max_stable_lr),
-            fmt_sig(d.lr / d.max_stable_lr, 3)
+            num(d.lr / d.max_stable_lr, 3)
         ));
     } else if d.kappa < 10.0 {
         lines.push(format!(
             "κ = {}: this problem is well conditioned, both directions of the error shrink at similar rates; after your {} steps they are at {} and {} of their start.",
-            fmt_sig(d.kappa, 3),
+            num(d.kappa, 3),
             fmt_count(d.steps as f64),
             sci(d.shrink_predicted.v_min),
             sci(d.shrink_predicted.v_max)
@@ -430,10 +467,10 @@ fn verdict(d: &Diagnosis, k: f64) -> Vec<String> {
         lines.push(format!(
             "At η = {} your {who}'s error shrinks by a factor e only every 1/(ηλmin) ≈ {} steps: the slow direction is {} % {who} (λmin = {}, κ = {}). After your {} steps it is still {} of its start (predicted {}); the fast direction is at {}.{sum_note}",
             sci(d.lr),
-            fmt_sig(1.0 / (d.lr * d.lambda_min), 3),
-            fmt_sig(100.0 * share, 4),
-            fmt_sig(d.lambda_min, 4),
-            fmt_sig(d.kappa, 4),
+            num(1.0 / (d.lr * d.lambda_min), 3),
+            num(100.0 * share, 4),
+            num(d.lambda_min, 4),
+            num(d.kappa, 4),
             fmt_count(d.steps as f64),
             d.shrink_measured.v_min.map_or("—".into(), shrink_text),
             shrink_text(d.shrink_predicted.v_min),
@@ -450,11 +487,11 @@ fn verdict(d: &Diagnosis, k: f64) -> Vec<String> {
     ));
     lines.push(format!(
         "Fix: centre x (κ {} → {}; {} at its best η, {}) or standardize it (κ = {}; {} at η = {}), or solve in closed form (`fit`).",
-        fmt_sig(d.kappa, 4),
-        fmt_sig(d.kappa_centered, 4),
+        num(d.kappa, 4),
+        num(d.kappa_centered, 4),
         steps_text(&d.steps_to_eps.centered),
         sci(d.steps_to_eps.centered.lr),
-        fmt_sig(d.kappa_standardized, 3),
+        num(d.kappa_standardized, 3),
         steps_text(&d.steps_to_eps.standardized),
         sci(d.steps_to_eps.standardized.lr)
     ));
@@ -463,8 +500,8 @@ fn verdict(d: &Diagnosis, k: f64) -> Vec<String> {
         let predicted = d.modes.predicted(*d.modes.steps.last().expect("a run has a start"));
         lines.push(format!(
             "Mini-batches of {m}: the numbers above are for the full-batch curvature. Your SGD run ended at w = {}, b = {}; its error along (v_min, v_max) is ({}, {}), where full-batch descent predicts ({}, {}).",
-            fmt_sig(d.end.w, 5),
-            fmt_sig(d.end.b, 5),
+            num(d.end.w, 5),
+            num(d.end.b, 5),
             sci(last[0]),
             sci(last[1]),
             sci(predicted[0]),
@@ -506,41 +543,42 @@ fn check_finite(d: &Diagnosis) -> Result<()> {
 impl Diagnosis {
     /// The readable report `diagnose` prints: the analysis, then the verdict.
     pub fn text(&self) -> String {
-        let dir = |v: &Direction| format!("(w {}, b {})", fmt_sig(v.w, 4), fmt_sig(v.b, 4));
+        let dir = |v: &Direction| format!("(w {}, b {})", num(v.w, 4), num(v.b, 4));
         let loss = match self.loss {
             Reduction::Mean => "mean",
             Reduction::Sum => "sum",
         };
         let mut out = format!(
-            "{} points, {loss} squared error; θ* = (w {}, b {})\n\
-             curvature  λmin = {} along {}, λmax = {} along {}, κ = {}\n\
+            "data       {} points, {loss} squared error; optimum θ* = (w {}, b {})\n\
+             flat       λmin = {} along v_min = {}\n\
+             steep      λmax = {} along v_max = {}; κ = λmax/λmin = {}\n\
              step sizes largest stable 2/λmax = {}, best fixed 2/(λmin + λmax) = {}\n\
              κ after    centring x: {}, standardizing: {}\n",
             self.n,
-            fmt_sig(self.optimum.w, 6),
-            fmt_sig(self.optimum.b, 6),
-            fmt_sig(self.lambda_min, 4),
+            num(self.optimum.w, 6),
+            num(self.optimum.b, 6),
+            num(self.lambda_min, 4),
             dir(&self.v_min),
-            fmt_sig(self.lambda_max, 4),
+            num(self.lambda_max, 4),
             dir(&self.v_max),
-            fmt_sig(self.kappa, 4),
+            num(self.kappa, 4),
             sci(self.max_stable_lr),
             sci(self.best_lr),
-            fmt_sig(self.kappa_centered, 4),
-            fmt_sig(self.kappa_standardized, 3),
+            num(self.kappa_centered, 4),
+            num(self.kappa_standardized, 3),
         );
         let run = match self.batch {
             None => format!("{} full-batch steps", fmt_count(self.steps as f64)),
             Some(m) => format!("{} mini-batch steps of {m}", fmt_count(self.steps as f64)),
         };
-        out += &format!("your run   η = {}, {run} from (w {}, b {}): ", sci(self.lr), fmt_sig(self.init.w, 4), fmt_sig(self.init.b, 4));
+        out += &format!("your run   η = {}, {run} from (w {}, b {})\n", sci(self.lr), num(self.init.w, 4), num(self.init.b, 4));
         out += &match self.diverged_at {
-            Some(k) => format!("diverged at step {k}\n"),
-            None => format!("ended at (w {}, b {})\n", fmt_sig(self.end.w, 6), fmt_sig(self.end.b, 6)),
+            Some(k) => format!("           diverged: stopped at step {k}\n"),
+            None => format!("           ended at (w {}, b {})\n", num(self.end.w, 6), num(self.end.b, 6)),
         };
         let measured = |v: Option<f64>| v.map_or("—".into(), shrink_text);
         out += &format!(
-            "shrink     along v_min: predicted {}, measured {}; along v_max: predicted {}, measured {}\n",
+            "shrink     along v_min: predicted {}, measured {}\n           along v_max: predicted {}, measured {}\n",
             shrink_text(self.shrink_predicted.v_min),
             measured(self.shrink_measured.v_min),
             shrink_text(self.shrink_predicted.v_max),
@@ -555,7 +593,7 @@ impl Diagnosis {
         }
         out += "verdict:\n";
         for line in &self.verdict {
-            out += &format!("  {line}\n");
+            out += &wrap(line, WIDTH, "  ", "    ");
         }
         out
     }

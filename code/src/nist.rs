@@ -104,8 +104,11 @@ pub struct Score {
     pub refinement_steps: usize,
 }
 
+/// Whether a label of [`NistSet::certified_values`] belongs to a group.
+pub type LabelTest = fn(&str) -> bool;
+
 /// The groups of certified statistics a table reports, with the label test of each.
-pub const STATISTICS: [(&str, fn(&str) -> bool); 4] = [
+pub const STATISTICS: [(&str, LabelTest); 4] = [
     ("coefficients", |l| l.starts_with('B')),
     ("std. deviations", |l| l.starts_with("sd(")),
     ("residual sd", |l| l == "residual sd"),
@@ -119,7 +122,7 @@ impl Score {
     }
 
     /// The worst LRE over one group of [`STATISTICS`].
-    pub fn min_of(&self, group: fn(&str) -> bool) -> f64 {
+    pub fn min_of(&self, group: LabelTest) -> f64 {
         self.lre.iter().filter(|(l, _)| group(l)).map(|(_, v)| *v).fold(f64::INFINITY, f64::min)
     }
 }

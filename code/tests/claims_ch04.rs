@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use linreg::chapters::ch4;
 use linreg::curvature::Curvature;
 use linreg::data::{BOOK_SEED, paris_rents};
-use linreg::optim::gradient_descent;
+use linreg::gd::gradient_descent;
 use serde_json::Value;
 
 fn values() -> &'static Value {
@@ -172,4 +172,19 @@ fn reader_setting_fails_the_same_way() {
 #[test]
 fn minimum_loss_is_not_zero() {
     assert!(v("mse_star") > 0.0 && v("reader_mse_star") > 0.0);
+}
+
+/// Introduction: "the slope settles near the right value within a few dozen steps" (the
+/// chapter 4 run it summarises) — settled within 1 % of its end, which is within 5 % of w*.
+#[test]
+fn introduction_slope_settles_within_a_few_dozen_steps() {
+    assert!(v("w_settled_at") <= 60.0 && (v("w_final_frac") - 1.0).abs() < 0.05);
+}
+
+/// "That is about x̄/(s² + x̄²), never more than 1/(2s) = … whatever x̄: small because the
+/// surfaces, in m², spread over s = … m²".
+#[test]
+fn flat_direction_tilt_is_bounded_by_the_spread() {
+    assert!(v("vmin_ratio") <= v("vmin_ratio_bound") && v("vmin_ratio_bound") < 0.05);
+    assert!(v("x_sd") > 10.0);
 }

@@ -84,3 +84,10 @@ fn one_step_is_exact_with_n_and_leaves_one_nth_with_n_minus_one() {
     assert!((v("one_step_w_error_factor_sample") - 1.0 / n).abs() < 1e-12);
     assert!(v("one_step_rel_error_sample") > 1e3 * v("one_step_rel_error_below"));
 }
+
+/// "The slope and the intercept need learning rates thousands of times apart." The ratio of
+/// the curvatures along the two axes, H_ww/H_bb = mean(x²), in m⁴.
+#[test]
+fn learning_rates_thousands_of_times_apart() {
+    assert!((1e3..1e4).contains(&v("mean_x2")), "{}", v("mean_x2"));
+}

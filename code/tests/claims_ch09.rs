@@ -23,7 +23,8 @@ fn population_std_converges_in_one_step() {
     assert!(v("nb_dist_1") < 1e-14 && v("nb_dist_0") > 0.1);
 }
 
-/// "with torch.std() … H_ww = 2(n−1)/n … leaves a fraction |1 − 0.5 H_ww| = 1/n … of the
+/// "why does the notebook's run converge in a single step (or, as the notebook actually
+/// standardizes, in a handful)?" and "with torch.std() … H_ww = 2(n−1)/n … leaves a fraction |1 − 0.5 H_ww| = 1/n … of the
 /// weight's error after each step … it reaches rounding after … steps. The notebook's run
 /// does converge, and its 200 iterations are more than enough; but not in one step."
 #[test]
@@ -32,8 +33,9 @@ fn sample_std_converges_geometrically_not_in_one_step() {
     assert!((v("nb_sample_h_ww") - 2.0 * (n - 1.0) / n).abs() < 1e-12);
     assert!((v("nb_sample_w_factor") - 1.0 / n).abs() < 1e-12);
     assert!((v("nb_sample_dist_2") / v("nb_sample_dist_1") - 1.0 / n).abs() < 1e-6);
+    // "in a handful" (the chapter's opening question) and "more than enough" for 200.
     let steps = v("nb_sample_steps_to_rounding");
-    assert!(steps > 1.0 && steps < ch9::NB_ITERATIONS as f64, "{steps}");
+    assert!(steps > 1.0 && steps <= 12.0 && steps < ch9::NB_ITERATIONS as f64, "{steps}");
 }
 
 /// "the bias ends at … : it has covered … % of its way" and "moves the flat one by a

@@ -132,8 +132,9 @@ fn bad_input_is_one_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let args = |data: &str| vec!["--data".to_string(), data.to_string(), "--lr".into(), "1e-5".into(), "--epochs".into(), "10".into()];
     for (text, expected) in [
-        ("x,y\n1,2\n3,abc\n", "line 3: y = `abc` is not a number"),
-        ("surface,rent\n1,2\n3,4\n", "expected the header `x,y`"),
+        ("x,y\n1,2\n3,abc\n", "line 3: column `y` = `abc` is not a number"),
+        ("x,y\n1,2\n2,2\n", "every y equals 2"),
+        ("x,y\n100000000,1\n100000001,2\n100000002,3\n", "x is offset far from 0 relative to its spread"),
         ("x,y\n1,2\n", "need at least 2 points"),
         ("x,y\n3,1\n3,2\n3,5\n", "every x equals 3: the slope and the intercept cannot be told apart"),
     ] {
@@ -160,7 +161,12 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_clean_error(&o, "cannot write");
     // Values too large for f64 arithmetic: refused, not NaN.
     let path = csv(&dir, "huge.csv", "x,y\n1e200,1\n2e200,2\n3e200,3\n");
-    assert_clean_error(&diagnose(&args(&path).iter().map(String::as_str).collect::<Vec<_>>()), "error");
+    assert_clean_error(&diagnose(&args(&path).iter().map(String::as_str).collect::<Vec<_>>()), "overflows f64");
+    // Named columns and another delimiter.
+    let path = csv(&dir, "rents.csv", "district;surface (m2);rent (EUR)\nA;20;800\nB;40;1400\nC;60;2100\n");
+    let j = json(&["--data", &path, "--x", "surface (m2)", "--y", "rent (EUR)", "--lr", "1e-5", "--epochs", "10"]);
+    assert_eq!(j["n"], 3);
+    assert_clean_error(&diagnose(&["--data", &path, "--x", "rooms", "--lr", "1e-5", "--epochs", "1"]), "rooms");
     // A negative start works with `=`.
     assert!(diagnose(&["--lr", "1e-5", "--epochs", "1", "--init=-3,5"]).status.success());
 }
@@ -201,7 +207,7 @@ fn help_explains_every_flag_with_an_example() {
     let o = diagnose(&["--help"]);
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).unwrap();
-    for flag in ["--data", "--example", "--lr", "--epochs", "--loss", "--batch", "--init", "--eps", "--seed", "--json", "--out", "Examples:", "diagnose --data my.csv --lr 1e-5 --epochs 100"] {
+    for flag in ["--data", "--example", "--lr", "--epochs", "--loss", "--batch", "--init", "--eps", "--seed", "--json", "--out", "--x", "--y", "--delimiter", "Examples:", "diagnose --data my.csv --lr 1e-5 --epochs 100"] {
         assert!(text.contains(flag), "--help lacks {flag}");
     }
 }
@@ -225,4 +231,16 @@ fn a_million_rows_take_seconds() {
     // Debug build on a shared machine: parsing the file dominates (release: about 0.5 s of CPU).
     assert!(full < Duration::from_secs(60), "{full:?}");
     eprintln!("10⁶ rows: {full:?}");
+}
+
+#[test]
+fn the_books_example_is_what_the_binary_prints() {
+    let committed = std::fs::read_to_string(linreg::cli::book_generated_dir().join("ch4/diagnose-reader.txt")).unwrap();
+    let (command, output) = committed.split_once('\n').unwrap();
+    let args: Vec<&str> = command.split(" -- ").nth(1).unwrap().split(' ').collect();
+    assert_eq!(command, format!("$ {}", linreg::diagnose::READER_COMMAND));
+    let o = diagnose(&args);
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), output);
+    assert!(output.lines().all(|l| l.chars().count() <= 100), "{output}");
 }

@@ -365,11 +365,115 @@
       update();
     }
 
+    // ---- widget 3: the error along the eigen-directions (chapter 4) ----------------------
+
+    /** modes::components: θ − θ* written in the eigenvectors, [along v_min, along v_max]. */
+    function components(v, star, w, b) {
+      const e0 = w - star[0], e1 = b - star[1];
+      return [e0 * v[0][0] + e1 * v[0][1], e0 * v[1][0] + e1 * v[1][1]];
+    }
+
+    /**
+     * Gradient descent (optim::gradient_descent, through `run`) seen along the eigen-
+     * directions: the measured components at every step, theory's per-step factors 1 − ηλ,
+     * and the measured factor of the last step, e_T / e_(T−1).
+     */
+    function modesRun(s, lr, steps, factor) {
+      const r = run(s.x, s.y, s.start, "gd", lr, steps, { divergence_factor: factor });
+      const comps = r.w.map((w, i) => components(s.v, s.star, w, r.b[i]));
+      const last = comps.length - 1;
+      const predicted = s.lambda.map((l) => 1 - lr * l);
+      const measured = [0, 1].map((i) => (last > 0 && comps[last - 1][i] !== 0 ? comps[last][i] / comps[last - 1][i] : null));
+      return { comps, last, predicted, measured, divergedAt: r.divergedAt };
+    }
+
+    function modesWidget(root) {
+      const d = readData(root);
+      root.textContent = "";
+      const controls = html("div", { class: "gd-controls" }, root);
+      const row = (label) => { const r = html("label", { class: "gd-row" }, controls); html("span", { class: "gd-label" }, r, label); return r; };
+      const data = html("select", { id: "modes-data" }, row("data"));
+      d.settings.forEach((s) => html("option", { value: s.key }, data, s.label));
+      const lrRow = row("learning rate η (log)");
+      const lr = html("input", { type: "range", id: "modes-lr", min: d.lr_log10.min, max: d.lr_log10.max, step: d.lr_log10.step, value: d.lr_log10.value }, lrRow);
+      const lrOut = html("output", { id: "modes-lr-value" }, lrRow);
+      const steps = html("input", { type: "number", id: "modes-steps", min: 1, max: 20000, step: 1, value: d.steps }, row("steps"));
+      const hint = html("p", { class: "gd-hint", id: "modes-hint" }, root);
+      const table = html("table", { class: "gd-modes-table", id: "modes-table" }, root);
+      const status = html("p", { class: "gd-readout", id: "modes-status", "aria-live": "polite" }, root);
+      const W = 640, H = 340;
+      const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "modes-chart", class: "gd-modes-chart", role: "img", "aria-label": "the error's components along v_min and v_max against the step, log scale" }, root);
+
+      function update() {
+        const s = d.settings.find((t) => t.key === data.value);
+        const eta = Math.pow(10, parseFloat(lr.value));
+        const n = Math.max(1, Math.min(20000, Math.round(parseFloat(steps.value)) || 1));
+        lrOut.textContent = fmt(eta, 3);
+        lrOut.setAttribute("data-value", String(eta));
+        const limit = 2 / s.lambda[1];
+        hint.textContent = `λmin = ${fmt(s.lambda[0], 4)}, λmax = ${fmt(s.lambda[1], 4)}: stable for η < 2/λmax = ${fmt(limit, 3)} (η is ${fmt(eta / limit, 3)} of that).`;
+        const m = modesRun(s, eta, n, d.divergence_factor);
+        const end = m.comps[m.last];
+
+        table.textContent = "";
+        const head = html("tr", {}, html("thead", {}, table));
+        ["direction", "λ", "theory: 1 − ηλ per step", "measured, last step", `|error| at step ${m.last}`].forEach((t) => html("th", {}, head, t));
+        const body = html("tbody", {}, table);
+        ["flat v_min", "steep v_max"].forEach((name, i) => {
+          const tr = html("tr", { id: i === 0 ? "modes-row-flat" : "modes-row-steep" }, body);
+          const cells = [name, fmt(s.lambda[i], 4), fmt(m.predicted[i], 6), m.measured[i] === null ? "—" : fmt(m.measured[i], 6), fmt(Math.abs(end[i]), 4)];
+          cells.forEach((t) => html("td", {}, tr, t));
+          tr.setAttribute("data-predicted", String(m.predicted[i]));
+          tr.setAttribute("data-measured", m.measured[i] === null ? "" : String(m.measured[i]));
+          tr.setAttribute("data-component", String(end[i]));
+        });
+        status.textContent = "";
+        status.setAttribute("data-steps", String(m.last));
+        status.setAttribute("data-diverged-at", m.divergedAt === null ? "" : String(m.divergedAt));
+        if (m.divergedAt !== null) {
+          status.classList.add("gd-diverged");
+          html("strong", {}, status, `Diverged at step ${m.divergedAt}: `);
+          html("span", {}, status, `|1 − ηλmax| = ${fmt(Math.abs(m.predicted[1]), 4)} > 1, so the steep component grows every step. Lower η below ${fmt(limit, 3)}.`);
+        } else {
+          status.classList.remove("gd-diverged");
+          const slow = Math.max(Math.abs(m.predicted[0]), Math.abs(m.predicted[1]));
+          html("span", {}, status, `The slower direction keeps ${fmt(slow, 6)} of its error per step; `);
+          html("strong", {}, status, slow === 0 ? "one step removes it." : slow < 1 ? `about ${(k => (k < 1e5 ? String(k) : fmt(k, 3)))(Math.ceil(Math.log(1e-6) / Math.log(slow)))} steps to shrink it a millionfold.` : "it never shrinks.");
+        }
+
+        svg.textContent = "";
+        const floor = s.floor;
+        const logs = [0, 1].map((i) => m.comps.map((c) => Math.log10(Math.max(Math.abs(c[i]), floor))));
+        const theory = [0, 1].map((i) => m.comps.map((_, t) => Math.log10(Math.max(Math.abs(m.comps[0][i] * Math.pow(m.predicted[i], t)), floor))));
+        const all = logs.concat(theory).flat().filter(Number.isFinite);
+        const lo = Math.floor(all.reduce((a, v) => Math.min(a, v), Infinity)), hi = Math.ceil(all.reduce((a, v) => Math.max(a, v), -Infinity));
+        // Headroom above the data for the key: about a third of the height.
+        const yr = [lo, hi + Math.max(1, Math.ceil(0.45 * (hi - lo)))];
+        const ch = chart(svg, W, H, [0, Math.max(1, m.last)], yr, "step t", "|error along v| (log scale)", true);
+        const ts = m.comps.map((_, t) => t);
+        [[C.purple, 0], [C.sky, 1]].forEach(([colour, i]) => {
+          el("polyline", { points: points(ch, ts, logs[i]), fill: "none", stroke: colour, "stroke-width": 4.5, "stroke-linejoin": "round" }, ch.body);
+        });
+        [0, 1].forEach((i) => el("polyline", { points: points(ch, ts, theory[i]), fill: "none", stroke: C.ink, "stroke-width": 1.8, "stroke-dasharray": "7 5" }, ch.body));
+        const key = el("g", { "font-size": 12, "font-family": "sans-serif" }, svg);
+        el("rect", { x: W - 218, y: 12, width: 202, height: 56, fill: "#fff", stroke: "#c8c8c8" }, key);
+        [[C.purple, "flat v_min, measured", 4.5, null], [C.sky, "steep v_max, measured", 4.5, null], [C.ink, "theory (1 − ηλ)ᵗ × start", 1.8, "7 5"]].forEach(([colour, text, width, dash], k) => {
+          const y = 24 + 17 * k, x = W - 210;
+          const a = { x1: x, x2: x + 24, y1: y, y2: y, stroke: colour, "stroke-width": width };
+          if (dash) a["stroke-dasharray"] = dash;
+          el("line", a, key);
+          el("text", { x: x + 30, y: y + 4 }, key).textContent = text;
+        });
+      }
+      [data, lr, steps].forEach((c) => { c.addEventListener("input", update); c.addEventListener("change", update); });
+      update();
+    }
+
     function initAll() {
       document.querySelectorAll(".gd-widget:not([data-ready])").forEach((root) => {
         root.setAttribute("data-ready", "");
         try {
-          ({ "fit-line": fitLine, playground })[root.dataset.widget](root);
+          ({ "fit-line": fitLine, playground, modes: modesWidget })[root.dataset.widget](root);
         } catch (e) {
           root.setAttribute("data-error", String(e));
           root.textContent = "This widget could not start (" + e + "); the figures above tell the same story.";
@@ -377,7 +481,7 @@
       });
     }
 
-    window.gdWidgets = { mse, gradients, hasDiverged, makeOptimizer, run, toOriginal, excess, fmt, initAll };
+    window.gdWidgets = { mse, gradients, hasDiverged, makeOptimizer, run, toOriginal, excess, fmt, initAll, components, modesRun };
   }
   // The print page loads this script once per chapter: start whatever is not started.
   window.gdWidgets.initAll();

@@ -34,12 +34,23 @@ enum Example {
 #[derive(Parser)]
 #[command(name = "diagnose", after_help = "Examples:\n  \
     diagnose --data my.csv --lr 1e-5 --epochs 100\n  \
+    diagnose --data rents.csv --x \"surface (m2)\" --y \"rent (EUR)\" --lr 1e-5 --epochs 100\n  \
     diagnose --example reader --lr 1e-5 --epochs 100 --json\n  \
     diagnose --data my.csv --lr 1e-3 --epochs 10 --batch 32 --loss sum --init 0.5,0 --out diag/")]
 struct Args {
-    /// Your data: a CSV file with the header `x,y`. Without it, --example's data set.
+    /// Your data: a CSV file with a header row. Columns `x` and `y` are used if present,
+    /// else the first two numeric columns (see --x, --y). Without it, --example's data set.
     #[arg(long, value_name = "PATH.csv")]
     data: Option<PathBuf>,
+    /// With --data: the column to use as x (its header name).
+    #[arg(long, value_name = "COL", requires = "data")]
+    x: Option<String>,
+    /// With --data: the column to use as y (its header name).
+    #[arg(long, value_name = "COL", requires = "data")]
+    y: Option<String>,
+    /// With --data: the field delimiter, one character, or `tab` (default: detect , ; or tab).
+    #[arg(long, value_name = "C", requires = "data", value_parser = linreg::cli::parse_delimiter)]
+    delimiter: Option<u8>,
     /// Built-in data set to use when there is no --data.
     #[arg(long, value_enum, default_value_t = Example::Paris)]
     example: Example,
@@ -84,7 +95,14 @@ fn parse_init(text: &str) -> std::result::Result<[f64; 2], String> {
 
 fn run(args: &Args) -> Result<()> {
     let d = match (&args.data, args.example) {
-        (Some(path), _) => data::read_csv(path)?,
+        (Some(path), _) => {
+            let opts = data::CsvOptions { delimiter: args.delimiter };
+            let (d, note) = data::read_xy(path, args.x.as_deref(), args.y.as_deref(), &opts)?;
+            if let Some(note) = note {
+                eprintln!("{note}");
+            }
+            d
+        }
         (None, Example::Paris) => data::paris_rents(args.seed),
         (None, Example::Reader) => data::reader_question(args.seed),
     };

@@ -96,7 +96,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("grad_w_start", g0.0, 4).number("grad_b_start", g0.1, 4);
     r.number("grad_w_final", gf.0, 3).number("grad_b_final", gf.1, 3);
     // Each derivative against its own start: a ratio without unit, unlike |∂L/∂w| vs |∂L/∂b|.
-    r.number("grad_w_final_frac", (gf.0 / g0.0).abs(), 3).number("grad_b_final_frac", (gf.1 / g0.1).abs(), 3);
+    r.number_sci("grad_w_final_frac", (gf.0 / g0.0).abs(), 3).number("grad_b_final_frac", (gf.1 / g0.1).abs(), 3);
     r.number("grad_b_late_frac", (gf.1 / trace.grad[ITERATIONS / 2].1).abs(), 3);
     // The same start, surfaces in cm² (x·10⁴, w/10⁴): ∂L/∂w is 10⁴ times larger, ∂L/∂b
     // unchanged, and κ of the raw problem moves with the unit.
@@ -138,6 +138,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("x_mean", stats::mean(&d.x), 4).number("mean_x2", h[0][0] / 2.0, 4).number("var_x", stats::variance(&d.x), 4);
     // v_min's slope component per unit of intercept: x̄/(mean(x²) − λmin/2), from (H − λmin I)v = 0.
     r.number("vmin_ratio", stats::mean(&d.x) / (h[0][0] / 2.0 - c.lambda_min / 2.0), 3);
+    // x̄/(s² + x̄²) is at most 1/(2s), reached at x̄ = s: the tilt is small because s ≫ 1.
+    r.number("x_sd", stats::std_dev(&d.x), 4).number("vmin_ratio_bound", 0.5 / stats::std_dev(&d.x), 3);
     r.number("half_kappa", c.condition_number() / 2.0, 4);
     r.number("steps_per_e_best", -1.0 / c.contraction(c.best_fixed_lr()).ln(), 4);
     r.number("steps_per_e_inv_lambda_max", -1.0 / c.contraction(1.0 / c.lambda_max).ln(), 4);
@@ -238,10 +240,15 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("reader_grad_w_final", rg.0, 3).number("reader_grad_b_final", rg.1, 3);
     r.number_sci("reader_predicted", rc.predicted_iterations(LR, EPS).unwrap_or(-1.0), 3);
 
+    // `diagnose` on the reader's setting, shown at the chapter's end.
+    r.file("diagnose-reader.txt", crate::diagnose::reader_example()?);
+
     r.file("ch4-loss.svg", loss_figure(d, &trace, mse(&d.x, &d.y, ws, bs))?);
     r.file("ch4-trajectory.svg", trajectory_figure(d, &trace, (ws, bs))?);
     r.file("ch4-gradients.svg", gradients_figure(&trace)?);
     r.file("ch4-eigen-axes.svg", answer::eigen_axes_figure()?);
+    r.file("ch4-modes.svg", answer::modes_figure(d, &c, &trace)?);
+    r.file("widget.json", answer::widget_json(d)?);
     r.file(
         "ch4-fractions.svg",
         fractions_figure(&trace, (ws, bs), &format!("Paris rents, η = {}: w is learnt in a few steps, b is not", fmt_sci(LR, 1)), "iteration t")?,

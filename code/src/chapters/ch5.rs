@@ -2,6 +2,8 @@
 
 use plotters::prelude::*;
 
+pub mod answer;
+
 pub const ABOUT: &str =
     "Chapter 5: standardize x and y, run gradient descent in a round bowl, and map the result back to €/m² and €.";
 
@@ -121,6 +123,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("var_x", stats::variance(&d.x), 4);
     r.number("mean_x2", d.x.iter().map(|v| v * v).sum::<f64>() / d.len() as f64, 4);
     r.file("conditioning.md", conditioning_table(&settings));
+    answer::figures(&mut r, d)?;
     // Exercise: scaling x without centering it.
     let scaled_only: Vec<f64> = d.x.iter().map(|v| v / scaling.x_sd).collect();
     r.number("x_mean_over_sd", x_mean / scaling.x_sd, 4);

@@ -10,7 +10,7 @@ use crate::gd::Trace;
 use crate::report::Report;
 use crate::stats;
 
-use super::{ITERATIONS, LR};
+use super::LR;
 
 /// Iterations for a contraction ρ per step to shrink the error by `shrink`:
 /// ⌈ln s / ln ρ⌉, and 1 when ρ = 0 (one step lands on the optimum).
@@ -59,7 +59,6 @@ pub fn numbers(r: &mut Report, d: &Dataset, c: &Curvature, trace: &Trace, shrink
     r.number("answer_mean_x", stats::mean(&d.x), 4).number("answer_sd_x", var_x.sqrt(), 4);
     r.number("answer_two_mean_x2", 2.0 * mean_x2, 4).number("answer_lambda_min_approx", 2.0 * var_x / mean_x2, 4);
     r.number_sci("answer_eta_lambda_min", LR * c.lambda_min, 3);
-    r.number("answer_max_stable_over_lr", c.max_stable_lr() / LR, 3);
 
     r.number("answer_steps_notebook", measured_notebook, 3);
 
@@ -77,7 +76,8 @@ pub fn numbers(r: &mut Report, d: &Dataset, c: &Curvature, trace: &Trace, shrink
         ("momentum", steps(rate_momentum(kappa), shrink)),
     ];
     for (key, n) in fixes {
-        r.integer(&format!("answer_steps_{key}"), n as i64);
+        // Every digit, grouped in prose (230 051): `number` with as many digits as n has.
+        r.number(&format!("answer_steps_{key}"), n, n.log10().floor() as usize + 1);
     }
 
     // The worked first step from the start: θ ← θ − η∇L.
@@ -102,9 +102,80 @@ pub fn numbers(r: &mut Report, d: &Dataset, c: &Curvature, trace: &Trace, shrink
     r.number("stuck_b_gap", bs - bf, 3).number("stuck_se_b", se_b, 3).number("stuck_b_in_se", (bs - bf) / se_b, 2);
     r.number("stuck_w_in_se", (wf - ws) / se_w, 2);
     // Too steep and too low compensate near the data's centre: the lines' gap at x̄.
-    r.number("stuck_gap_at_mean", (wf - ws) * stats::mean(&d.x) + bf - bs, 2);
+    r.number("stuck_gap_at_mean", ((wf - ws) * stats::mean(&d.x) + bf - bs).abs(), 2);
     r.number("stuck_cost_pct", 100.0 * (mse(&d.x, &d.y, wf, bf) - l_star) / l_star, 2);
-    r.number("stuck_iterations", ITERATIONS as f64, 3);
+}
+
+/// The notebook's run seen along the eigen-directions: chapter 4's opening picture.
+pub fn raw_modes(d: &Dataset, c: &Curvature, trace: &Trace) -> crate::modes::Modes {
+    let (ws, bs) = stats::least_squares(&d.x, &d.y);
+    crate::modes::Modes::from_trace(c, [ws, bs], trace)
+}
+
+pub fn modes_figure(d: &Dataset, c: &Curvature, trace: &Trace) -> crate::Result<String> {
+    crate::modes::modes_figure(
+        &raw_modes(d, c, trace),
+        crate::modes::Labels {
+            title: "Raw data, η = 1e-5: the steep part vanishes, the flat part stays",
+            x_desc: "iteration t",
+            y_desc: "|error along v| (€/m² and €, log scale)",
+        },
+    )
+}
+
+/// One data setting of the "error along the eigen-directions" widget: the data in its
+/// coordinates, chapter 4's start written in them, and the curvature the widget's theory uses.
+pub struct ModesSetting {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub start: (f64, f64),
+}
+
+/// Raw, centred (x − x̄, y unchanged) and standardized data, each with chapter 4's start
+/// (25, 100) expressed in its coordinates (the same line in every setting).
+pub fn modes_settings(d: &Dataset) -> crate::Result<Vec<ModesSetting>> {
+    let (w0, b0) = super::START;
+    let xm = stats::mean(&d.x);
+    let sc = crate::standardize::Scaling::of(&d.x, &d.y)?;
+    let (xt, yt) = sc.apply(&d.x, &d.y);
+    Ok(vec![
+        ModesSetting { key: "raw", label: "raw data", x: d.x.clone(), y: d.y.clone(), start: (w0, b0) },
+        ModesSetting {
+            key: "centred",
+            label: "centred x",
+            x: d.x.iter().map(|v| v - xm).collect(),
+            y: d.y.clone(),
+            start: (w0, b0 + w0 * xm),
+        },
+        ModesSetting { key: "std", label: "standardized x and y", x: xt, y: yt, start: sc.to_standardized((w0, b0)) },
+    ])
+}
+
+/// The widget's data: per setting the points, start, optimum and eigen-decomposition, and
+/// the library's divergence factor (the widget mirrors `gd::gradient_descent`).
+pub fn widget_json(d: &Dataset) -> crate::Result<String> {
+    let settings: Vec<serde_json::Value> = modes_settings(d)?
+        .into_iter()
+        .map(|s| {
+            let c = Curvature::of(&s.x);
+            let (ws, bs) = stats::least_squares(&s.x, &s.y);
+            serde_json::json!({
+                "key": s.key, "label": s.label, "x": s.x, "y": s.y,
+                "start": [s.start.0, s.start.1], "star": [ws, bs],
+                "lambda": [c.lambda_min, c.lambda_max], "v": [c.v_min, c.v_max],
+                "floor": crate::modes::rounding_floor([ws, bs]),
+            })
+        })
+        .collect();
+    let json = serde_json::json!({
+        "settings": settings,
+        "divergence_factor": crate::gd::DIVERGENCE_FACTOR,
+        "lr_log10": { "min": -7.0, "max": 0.5, "step": 0.01, "value": -5.0 },
+        "steps": super::ITERATIONS,
+    });
+    Ok(format!("{json}\n"))
 }
 
 /// The eigenvector primer's example: a bowl ½ eᵀAe with A = [[5, 2], [2, 2]], whose
@@ -128,15 +199,17 @@ pub fn eigen_axes_figure() -> crate::Result<String> {
             })
             .collect()
     };
-    let levels = [0.5, 2.0, 4.5, 8.0];
-    let inner = levels[0];
+    let levels = [0.5, 2.0, 4.5];
+    let inner = levels[1];
     plot::render((800, 600), |area| -> DrawResult {
         let mut chart = ChartBuilder::on(area)
             .caption("Eigen-directions are the ellipses' axes", plot::caption_style())
             .margin(15)
             .x_label_area_size(50)
             .y_label_area_size(60)
-            .build_cartesian_2d(-5.0..5.0, -5.0..4.0)?;
+            // Equal units per pixel on both axes (≈ 59 px: 12 units over the ~710 px plot
+            // width, 8.2 over its ~485 px height), or perpendicular axes would not look it.
+            .build_cartesian_2d(-6.0..6.0, -4.0..4.2)?;
         plot::style_mesh(&mut chart, "first coordinate e₁", "second coordinate e₂")?;
         for (k, &c) in levels.iter().enumerate() {
             let colour = plot::viridis(k as f64 / levels.len() as f64 * 0.9);
@@ -158,7 +231,7 @@ pub fn eigen_axes_figure() -> crate::Result<String> {
                 .label(name)
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], colour.stroke_width(4)));
         }
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })
 }
