@@ -34,6 +34,104 @@ pub fn load(root: &Path) -> Result<MDBook> {
     Ok(book)
 }
 
+/// Search excerpts show maths as TeX. mdBook indexes the text of every element, so a
+/// KaTeX formula reaches the index as its glyphs one by one ("λ m i n ​"). With
+/// `include-src` each formula sits in `<data class="katex-src" value="TeX">`; this
+/// recomputes the text mdBook indexed for each formula of each built page (a space per
+/// opening tag, the text nodes, whitespace runs collapsed, as mdbook-html's `search.rs`)
+/// and replaces it in the stored excerpts by the TeX. Only the excerpts change; the
+/// words searched stay mdBook's. The plain `mdbook build` keeps mdBook's excerpts.
+pub fn readable_search_excerpts(out: &Path) -> Result<()> {
+    let formula = regex::Regex::new(r#"<data class="katex-src" value="((?:[^"\\]|\\.)*)">(.*?)</data>"#)?;
+    let tag = regex::Regex::new(r"<(/?)[^>]*>")?;
+    let ws = regex::Regex::new(r"\s\s+")?;
+    // Per page, its formulas in reading order: (the text mdBook indexed, the TeX).
+    let mut pages: std::collections::HashMap<String, Vec<(String, String)>> = Default::default();
+    for entry in std::fs::read_dir(out)? {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&path)?;
+        let mut list = Vec::new();
+        for cap in formula.captures_iter(&html) {
+            let tex = unescape(&cap[1].replace("\\\"", "\""));
+            let mut text = String::new();
+            let mut last = 0;
+            for t in tag.captures_iter(&cap[2]) {
+                let m = t.get(0).expect("a match");
+                text.push_str(&unescape(&cap[2][last..m.start()]));
+                if t[1].is_empty() {
+                    text.push(' ');
+                }
+                last = m.end();
+            }
+            text.push_str(&unescape(&cap[2][last..]));
+            list.push((ws.replace_all(&text, " ").trim().to_string(), tex.trim().to_string()));
+        }
+        pages.insert(path.file_name().expect("a file").to_string_lossy().to_string(), list);
+    }
+    for entry in std::fs::read_dir(out)? {
+        let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if !(name.starts_with("searchindex") && name.ends_with(".js")) {
+            continue;
+        }
+        let js = std::fs::read_to_string(&path)?;
+        let (head, rest) = js.split_once("JSON.parse('").context("searchindex.js has JSON.parse('")?;
+        let (body, tail) = rest.rsplit_once("')").context("searchindex.js ends with ')")?;
+        let json = body.replace("\\'", "'").replace("\\\\", "\\");
+        let mut index: serde_json::Value = serde_json::from_str(&json)?;
+        let urls: Vec<String> = index["doc_urls"].as_array().context("doc_urls")?.iter().map(|u| u.as_str().unwrap_or("").to_string()).collect();
+        let mut cursor: std::collections::HashMap<String, usize> = Default::default();
+        if let Some(docs) = index.pointer_mut("/index/documentStore/docs").and_then(|d| d.as_object_mut()) {
+            // Documents in the order mdBook wrote them (one page's sections in reading order).
+            let mut refs: Vec<(usize, String)> = docs.keys().filter_map(|k| k.parse().ok().map(|n| (n, k.clone()))).collect();
+            refs.sort();
+            for (n, key) in refs {
+                let page = urls.get(n).map(|u| u.split('#').next().unwrap_or("").to_string()).unwrap_or_default();
+                let Some(list) = pages.get(&page) else { continue };
+                let Some(serde_json::Value::String(text)) = docs.get_mut(&key).and_then(|d| d.get_mut("body")) else { continue };
+                let start = cursor.entry(page).or_insert(0);
+                let mut out = String::new();
+                let mut pos = 0;
+                for (k, (glyphs, tex)) in list.iter().enumerate().skip(*start) {
+                    // One glyph ($w$) reads the same either way; longer ones are replaced
+                    // where they occur next, as whole words.
+                    if !glyphs.contains(' ') {
+                        continue;
+                    }
+                    let Some(at) = text[pos..].find(glyphs.as_str()).map(|i| pos + i) else { continue };
+                    let before_ok = at == 0 || text[..at].ends_with(char::is_whitespace);
+                    let end = at + glyphs.len();
+                    let after_ok = text[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                    if !(before_ok && after_ok) {
+                        continue;
+                    }
+                    out.push_str(&text[pos..at]);
+                    out.push_str(tex);
+                    pos = end;
+                    *start = k + 1;
+                }
+                out.push_str(&text[pos..]);
+                *text = out;
+            }
+        }
+        let json = serde_json::to_string(&index)?.replace('\\', "\\\\").replace('\'', "\\'");
+        std::fs::write(&path, format!("{head}JSON.parse('{json}'){tail}"))?;
+    }
+    Ok(())
+}
+
+fn unescape(text: &str) -> String {
+    let numeric = regex::Regex::new(r"&#(x?)([0-9a-fA-F]+);").expect("a fixed pattern");
+    let text = numeric.replace_all(text, |c: &regex::Captures| {
+        let code = u32::from_str_radix(&c[2], if c[1].is_empty() { 10 } else { 16 }).ok();
+        code.and_then(char::from_u32).map_or(String::new(), String::from)
+    });
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+}
+
 /// Shows mdBook's warnings (a missing include, a broken link) on stderr.
 pub fn init_logging() {
     mdbook_katex::init_tracing();

@@ -38,6 +38,7 @@ fn run(args: &Args) -> Result<()> {
     let book = gd_book::load(&root)?;
     book.build().context("mdBook build failed")?;
     let out = book.build_dir_for("html");
+    gd_book::readable_search_excerpts(&out).context("rewriting the search excerpts")?;
     println!("the book is in {}", out.join("index.html").display());
     if args.serve {
         serve(&out, args.port)?;

@@ -221,3 +221,67 @@ fn anchored_rust_snippets_are_not_indented() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Every figure of a chapter is a numbered `<figure>` with alt text and a caption
+/// ("**Figure 4.2** — …"), numbered 1, 2, 3… in order, and the prose cites each number;
+/// every "Figure N.k" the prose cites exists.
+#[test]
+fn every_figure_is_numbered_captioned_and_cited() {
+    let figure = Regex::new(
+        r#"<figure id="fig-(\d+)-(\d+)">\n\n\[!\[([^\]]+)\]\(([^)]+\.svg)\)\]\(([^)]+)\)\n\n<figcaption>\n\n\*\*Figure (\d+)\.(\d+)\*\* — ([^\n]+)\n\n</figcaption>\n</figure>"#,
+    )
+    .unwrap();
+    let image = Regex::new(r"!\[[^\]]*\]\([^)]+\.svg\)").unwrap();
+    let cite = Regex::new(r"Figures? (\d+)\.(\d+)(?:–(\d+)\.(\d+))?").unwrap();
+    let mut problems = Vec::new();
+    let mut total = 0;
+    let mut chapters: Vec<PathBuf> = std::fs::read_dir(gd_book::root().join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("ch") && p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    chapters.sort();
+    for path in chapters {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let chapter: u32 = name[2..4].parse().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let figures: Vec<_> = figure.captures_iter(&text).collect();
+        if figures.len() != image.find_iter(&text).count() {
+            problems.push(format!("{name}: {} images, {} numbered figures", image.find_iter(&text).count(), figures.len()));
+        }
+        for (k, f) in figures.iter().enumerate() {
+            let n = |i: usize| f[i].parse::<u32>().unwrap();
+            let expected = (chapter, k as u32 + 1);
+            if (n(1), n(2)) != expected || (n(6), n(7)) != expected {
+                problems.push(format!("{name}: figure {} is numbered {}.{} (id fig-{}-{})", k + 1, n(6), n(7), n(1), n(2)));
+            }
+            if f[4] != f[5] {
+                problems.push(format!("{name}: figure {} links {} but shows {}", k + 1, &f[5], &f[4]));
+            }
+            if f[3].trim().len() < 20 || f[8].trim().len() < 20 {
+                problems.push(format!("{name}: figure {} needs real alt text and a caption", k + 1));
+            }
+        }
+        // Citations, outside the captions themselves.
+        let prose = figure.replace_all(&text, "");
+        let mut cited = std::collections::BTreeSet::new();
+        for c in cite.captures_iter(&prose) {
+            let (a, b): (u32, u32) = (c[1].parse().unwrap(), c[2].parse().unwrap());
+            let last: u32 = c.get(4).map_or(b, |m| m.as_str().parse().unwrap());
+            for k in b..=last {
+                if a != chapter || k == 0 || k as usize > figures.len() {
+                    problems.push(format!("{name}: cites Figure {a}.{k}, which is not in this chapter"));
+                }
+                cited.insert(k);
+            }
+        }
+        for k in 1..=figures.len() as u32 {
+            if !cited.contains(&k) {
+                problems.push(format!("{name}: the prose never cites Figure {chapter}.{k}"));
+            }
+        }
+        total += figures.len();
+    }
+    assert!(total >= 20, "figures found: {total}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

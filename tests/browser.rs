@@ -467,7 +467,7 @@ const OFFENDERS: &str = r#"
 const mode = arguments[0];
 const main = document.querySelector('main');
 const col = main.getBoundingClientRect();
-const EPS = 1.5;
+const EPS = 3; // KaTeX's 2 px struts (vlist-s) may poke past a line's end
 const out = [], seen = [];
 const describe = (el) => {
   const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '';

@@ -27,6 +27,8 @@ pub mod palette {
     pub const SKY: RGBColor = RGBColor(86, 180, 233);
     pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
     pub const INK: RGBColor = RGBColor(0, 0, 0);
+    /// A ninth curve (Okabe–Ito has eight colours, and vermillion is the optimum's).
+    pub const GREY: RGBColor = RGBColor(120, 120, 120);
     pub const GRID: RGBColor = RGBColor(220, 220, 220);
     /// Colours for a sequence of curves, in order.
     pub const SERIES: [RGBColor; 5] = [ORANGE, PURPLE, SKY, FIT, DATA];
@@ -327,6 +329,51 @@ pub fn line_glyph(color: RGBColor, width: u32) -> impl Fn((i32, i32)) -> PathEle
     move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(width))
 }
 
+/// Tick positions for a log axis over `lo..hi`: powers of ten, every k-th decade so that
+/// at most nine are labelled, counted from the lowest, so the floor of the axis always
+/// has its label (a curve pinned at a floor of 10⁻²⁴ sits on a labelled line).
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let (a, b) = (lo.log10().ceil() as i32, hi.log10().floor() as i32);
+    let step = ((b - a) / 8 + 1).max(1);
+    (a..=b).step_by(step as usize).map(|e| 10f64.powi(e)).collect()
+}
+
+/// Groups of curves a reader would see as one line: every pair of points at the same x
+/// within `tol` decades (log axes) of each other. Returns, for each curve, (its rank in
+/// its group, the group's size); draw rank 0 widest and underneath.
+pub fn coinciding(curves: &[&[(f64, f64)]], tol: f64) -> Vec<(usize, usize)> {
+    let same = |a: &[(f64, f64)], b: &[(f64, f64)]| {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(p, q)| p.0 == q.0 && (p.1.log10() - q.1.log10()).abs() <= tol)
+    };
+    let mut group: Vec<usize> = (0..curves.len()).collect();
+    for i in 0..curves.len() {
+        if let Some(j) = (0..i).find(|&j| same(curves[i], curves[j])) {
+            group[i] = group[j];
+        }
+    }
+    (0..curves.len())
+        .map(|i| {
+            let members: Vec<usize> = (0..curves.len()).filter(|&k| group[k] == group[i]).collect();
+            (members.iter().position(|&k| k == i).expect("a member"), members.len())
+        })
+        .collect()
+}
+
+/// A legend drawn beside the plot rather than on it: one line glyph and label per entry,
+/// top-aligned in `area`.
+pub fn legend_panel(area: &Area, entries: &[(String, RGBColor, u32)]) -> DrawResult {
+    let (_, h) = area.dim_in_pixel();
+    let row = 24;
+    let top = ((h as i32 - row * entries.len() as i32) / 2).max(10);
+    for (k, (label, colour, width)) in entries.iter().enumerate() {
+        let y = top + row * k as i32;
+        area.draw(&PathElement::new(vec![(4, y), (30, y)], colour.stroke_width(*width)))?;
+        area.draw(&Text::new(label.clone(), (38, y - 8), label_style()))?;
+    }
+    Ok(())
+}
+
 /// An axis range for values from `lo` to `hi`, padded by `pad` of its width, that
 /// plotters can always draw: a single value (constant data) or a width lost to rounding
 /// is widened around it, and non-finite ends fall back to 0..1 (plotters panics on an
@@ -450,6 +497,10 @@ mod tests {
         assert_eq!(tick(2.5e-5), "2.5 × 10⁻⁵");
         assert_eq!(tick_on(-1.1e-16, 2.0), "0");
         assert_eq!(tick_on(0.5, 2.0), "0.5");
+        // The lowest decade is always labelled, at most nine labels.
+        assert_eq!(log_ticks(1e-24, 10.0)[0], 1e-24);
+        assert!(log_ticks(1e-24, 10.0).len() <= 9);
+        assert_eq!(log_ticks(0.5e-3, 2.0), vec![1e-3, 1e-2, 1e-1, 1.0]);
         assert_eq!(tick_log(1e-6), "10⁻⁶");
         assert_eq!(tick_log(1000.0), "10³");
         assert_eq!(tick_log(2.5e-6), "2.5 × 10⁻⁶");

@@ -215,29 +215,38 @@ pub(super) fn log_y_figure(
     y_desc: &str,
     curves: &[Curve<'_>],
     xmax: usize,
-    legend: SeriesLabelPosition,
+    _legend: SeriesLabelPosition,
 ) -> Result<String> {
     let ys = curves.iter().flat_map(|c| c.2.iter().map(|p| p.1)).filter(|v| *v > 0.0 && v.is_finite());
     let (lo, hi) = ys.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let hi = hi.min(lo * 1e30);
+    let shown: Vec<Vec<(f64, f64)>> = curves
+        .iter()
+        .map(|(_, _, pts)| pts.iter().copied().filter(|p| p.1 > 0.0 && p.1 <= hi && p.0 <= xmax as f64).collect())
+        .collect();
+    // Curves that coincide (to 0.05 decade) are drawn widest first, so each shows as a
+    // stripe around the next instead of disappearing under it.
+    let slices: Vec<&[(f64, f64)]> = shown.iter().map(|v| v.as_slice()).collect();
+    let stripes = plot::coinciding(&slices, 0.05);
+    let width = |k: usize| 3 + 4 * (stripes[k].1 - 1 - stripes[k].0) as u32;
+    let mut order: Vec<usize> = (0..curves.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(width(k)));
     plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption(title, plot::caption_style())
-            .margin(15)
+        let area = area.titled(title, plot::caption_style())?;
+        // The legend beside the plot, never on a curve.
+        let (plot_area, legend_area) = area.split_horizontally(560);
+        // The floor sits a little above the axis, on a labelled decade.
+        let mut chart = ChartBuilder::on(&plot_area)
+            .margin(10)
             .x_label_area_size(50)
             .y_label_area_size(85)
-            .build_cartesian_2d(0.0..xmax as f64, (lo / 2.0..hi * 2.0).log_scale())?;
+            .build_cartesian_2d(0.0..xmax as f64, (lo / 100.0..hi * 2.0).log_scale().with_key_points(plot::log_ticks(lo, hi * 2.0)))?;
         plot::style_mesh_scaled(&mut chart, x_desc, y_desc, (false, true))?;
-        for (name, col, pts) in curves {
-            chart
-                .draw_series(LineSeries::new(
-                    pts.iter().copied().filter(|p| p.1 > 0.0 && p.1 <= hi && p.0 <= xmax as f64),
-                    col.stroke_width(3),
-                ))?
-                .label(*name)
-                .legend(plot::line_glyph(*col, 3));
+        for &k in &order {
+            chart.draw_series(LineSeries::new(shown[k].iter().copied(), curves[k].1.stroke_width(width(k))))?;
         }
-        plot::draw_legend(&mut chart, legend)?;
+        let entries: Vec<(String, RGBColor, u32)> = curves.iter().map(|(name, col, _)| (name.to_string(), *col, 3)).collect();
+        plot::legend_panel(&legend_area, &entries)?;
         Ok(())
     })
 }

@@ -54,7 +54,8 @@ const COLOURS: [(&str, RGBColor); 8] = [
     ("nesterov", palette::DATA),
     ("adagrad", palette::PURPLE),
     ("rmsprop", palette::TRUE),
-    ("adam", palette::FIT),
+    // Not vermillion: that is the optimum's colour in every figure (notation page).
+    ("adam", palette::GREY),
     ("newton", palette::INK),
 ];
 
@@ -695,7 +696,8 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
     let (blo, bhi) = pad(s.start[1].min(star[1]), s.start[1].max(star[1]));
     let (wlo, whi) = if standardized { (wlo.min(-0.2), whi.max(1.2)) } else { (wlo - 3.0, whi + 3.0) };
     // Raw: room above the paths for the legend, so that it covers no step.
-    let bhi = if standardized { bhi } else { bhi + 0.6 * (bhi - blo) };
+    // Standardized: the minimum (b̃* = 0) inside the frame, not on its top edge.
+    let bhi = if standardized { bhi + 0.25 * (bhi - blo) } else { bhi + 0.6 * (bhi - blo) };
     let grid = Grid::sample(plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121), |w, b| s.q.loss([w, b]));
     let top = grid.max() - s.q.floor;
     let levels = contour::excess_levels(s.q.floor, top, 9);
@@ -719,14 +721,20 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
         let inside = |w: f64, b: f64| (wlo..=whi).contains(&w) && (blo..=bhi).contains(&b);
         // Newton first and widest, so that the one-step methods drawn over it stay visible.
         let mut order: Vec<&(&str, Trace)> = traces.iter().collect();
-        order.sort_by_key(|(k, _)| *k != "newton");
+        order.sort_by_key(|(k, _)| ["newton", "gd_inv", "diagonal", "momentum"].iter().position(|n| n == k).unwrap_or(4));
         for (key, t) in order {
             let col = colour(key);
             // Newton widest, under the others; Adam's large steps thin and translucent, so
             // that the paths it crosses stay visible.
-            let width = match *key {
-                "newton" => 7,
-                "adam" => 1,
+            // Standardized, the one-step methods share one straight line: nested widths
+            // (Newton widest, then GD, diagonal, heavy ball, Nesterov) keep each visible.
+            let width = match (*key, standardized) {
+                ("newton", true) => 13,
+                ("gd" | "gd_inv", true) => 10,
+                ("diagonal", true) => 7,
+                ("momentum", true) => 4,
+                ("newton", false) => 7,
+                ("adam", _) => 1,
                 _ => 2,
             };
             let col_line = if *key == "adam" { col.mix(0.7) } else { col.mix(1.0) };
@@ -749,7 +757,7 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
                 .legend(plot::line_glyph(col, 3));
         }
         chart.draw_series([Circle::new((s.start[0], s.start[1]), 6, palette::INK.filled())])?;
-        chart.draw_series([Cross::new((star[0], star[1]), 9, palette::INK.stroke_width(3))])?;
+        chart.draw_series([Cross::new((star[0], star[1]), 9, palette::FIT.stroke_width(3))])?;
         plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     })
@@ -779,7 +787,11 @@ fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
             .margin(15)
             .x_label_area_size(50)
             .y_label_area_size(85)
-            .build_cartesian_2d((lo / 1.3..hi * 1.3).log_scale(), (ymin / 10.0..ymax * 10.0).log_scale())?;
+            // The floor one decade above the axis, on a labelled tick.
+            .build_cartesian_2d(
+                (lo / 1.3..hi * 1.3).log_scale(),
+                (ymin / 10.0..ymax * 10.0).log_scale().with_key_points(plot::log_ticks(ymin, ymax * 10.0)),
+            )?;
         plot::style_mesh_scaled(&mut chart, "learning rate η (log scale)", "(L − L*)/(L₀ − L*) after 1000 steps (floor 10⁻³²)", (true, true))?;
         for (key, pts, _) in curves {
             let col = colour(key);
@@ -802,7 +814,10 @@ fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
                 .label(sweep_label(key))
                 .legend(plot::line_glyph(col, 3));
         }
-        plot::draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        let drawn: Vec<Vec<(f64, f64)>> = curves.iter().map(|(_, pts, _)| pts.iter().filter_map(|(lr, v)| v.map(|v| (*lr, v))).collect()).collect();
+        let series: Vec<&[(f64, f64)]> = drawn.iter().map(|v| v.as_slice()).collect();
+        let labels: Vec<&str> = curves.iter().map(|c| sweep_label(c.0)).collect();
+        plot::draw_legend_clear(&mut chart, &series, &labels)?;
         Ok(())
     })
 }
@@ -823,7 +838,7 @@ fn minibatch_figure(clouds: &[(usize, Vec<[f64; 2]>)]) -> Result<String> {
             .build_cartesian_2d(wlo - mw..whi + mw, blo - mb..bhi + mb)?;
         plot::style_mesh(&mut chart, "slope w (€/m²)", "intercept b (€)")?;
         for ((m, _), pts) in clouds.iter().zip(&star_pts) {
-            let col = if *m == 1 { palette::FIT } else { palette::SKY };
+            let col = if *m == 1 { palette::PURPLE } else { palette::SKY };
             chart
                 .draw_series(pts.iter().map(|p| Circle::new(*p, 2, col.filled())))?
                 .label(format!("batch size {m}, end of each epoch"))
