@@ -46,12 +46,12 @@ impl Table {
             return Ok(i);
         }
         if self.text_columns.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-            return Err(Error::Data(format!(
+            return Err(Error::Data(one_line(&format!(
                 "column `{name}` holds text, not numbers; numeric columns: {}",
                 self.list_names()
-            )));
+            ))));
         }
-        Err(Error::Data(format!("no numeric column `{name}`; numeric columns: {}", self.list_names())))
+        Err(Error::Data(one_line(&format!("no numeric column `{name}`; numeric columns: {}", self.list_names()))))
     }
 
     fn list_names(&self) -> String {
@@ -75,6 +75,16 @@ pub fn read_table(path: &Path, opts: &CsvOptions) -> Result<Table> {
 
 /// [`read_table`] on bytes in memory; the error is the message without the path.
 pub fn parse_table(bytes: &[u8], opts: &CsvOptions) -> std::result::Result<Table, String> {
+    parse_table_raw(bytes, opts).map_err(|message| one_line(&message))
+}
+
+/// A message on one line whatever the file holds: a quoted header or cell may contain a
+/// line break or a tab, and an error must stay one `error: …` line (found by the long fuzz run).
+pub(crate) fn one_line(message: &str) -> String {
+    message.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
+}
+
+fn parse_table_raw(bytes: &[u8], opts: &CsvOptions) -> std::result::Result<Table, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes); // spreadsheet exports add a BOM
     let delimiter = match opts.delimiter {
         Some(d) => d,
@@ -301,12 +311,12 @@ fn choose_xy(table: &Table, x: Option<&str>, y: Option<&str>) -> Result<(usize, 
                     let text: Vec<String> = table.text_columns.iter().map(|n| format!("`{n}`")).collect();
                     message.push_str(&format!("; text or empty columns: {}", text.join(", ")));
                 }
-                return Err(Error::Data(message));
+                return Err(Error::Data(one_line(&message)));
             }
         }
     };
     if xi == yi {
-        return Err(Error::Data(format!("x and y are the same column `{}`", table.names[xi])));
+        return Err(Error::Data(one_line(&format!("x and y are the same column `{}`", table.names[xi]))));
     }
     let chosen_by_user = x.is_some() && y.is_some();
     let note = (!chosen_by_user && !conventional).then(|| {

@@ -250,3 +250,22 @@ fn regression_chapter5_diverging_path_in_contour_figure() {
     let d = dataset(1053343663587, 901, (4, 0), (3, -2));
     run_bounded(chapter("chapter5"), d).unwrap();
 }
+
+/// Found by a long local run (`PROPTEST_CASES=100`, release): a quoted header holding a
+/// line break made the decimal-comma error two lines long.
+#[test]
+fn regression_quoted_line_break_in_a_header_keeps_errors_on_one_line() {
+    let text = "\"a\nb\";y\n0,0;1\n2;3\n";
+    let e = parse_table(text.as_bytes(), &CsvOptions::default()).unwrap_err();
+    assert!(e.contains("decimal comma") && !e.contains('\n'), "{e:?}");
+}
+
+/// Found by the same run: chapter 4 on two points where b* = 0 returned Ok with a NaN
+/// ratio inside; `Chapter::run` now refuses it with one line, as the binaries did.
+#[test]
+fn regression_two_points_with_a_zero_intercept_are_refused_not_nan() {
+    let d = dataset(0, 2, (2, 2), (0, 0));
+    for chapter in ALL {
+        run_bounded(chapter, d.clone()).unwrap();
+    }
+}

@@ -32,7 +32,10 @@ impl Chapter {
     /// refused data no chapter can run on; the binaries, the book and the tests call this.
     pub fn run(&self, d: &Dataset) -> Result<(Report, String)> {
         crate::data::check_usable(d)?;
-        (self.build)(d)
+        let (report, summary) = (self.build)(d)?;
+        // A value that comes out NaN or infinite on these data is a refusal, here as in the binaries.
+        report.check_finite()?;
+        Ok((report, summary))
     }
 }
 
