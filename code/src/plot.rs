@@ -335,7 +335,8 @@ pub fn line_glyph(color: RGBColor, width: u32) -> impl Fn((i32, i32)) -> PathEle
 pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let (a, b) = (lo.log10().ceil() as i32, hi.log10().floor() as i32);
     let step = ((b - a) / 8 + 1).max(1);
-    (a..=b).step_by(step as usize).map(|e| 10f64.powi(e)).collect()
+    // Parsed, not powi: 10f64.powi(-24) is 1.0000000000000001e-24, not the nearest double.
+    (a..=b).step_by(step as usize).map(|e| format!("1e{e}").parse().expect("a power of ten")).collect()
 }
 
 /// Groups of curves a reader would see as one line: every pair of points at the same x

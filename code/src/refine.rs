@@ -91,8 +91,8 @@ struct Factor {
     r: DMatrix<f64>,
 }
 
+// ANCHOR: correction
 impl Factor {
-    // ANCHOR: correction
     /// Solves the augmented system for a correction: [I X; Xᵀ 0][dr; dθ] = [f; g].
     /// With X = Q₁R: h = R⁻ᵀg, d₁ = Q₁ᵀf, dθ = R⁻¹(d₁ − h) and dr = Q₁h + (f − Q₁d₁).
     /// Check: dr + Xdθ = Q₁h + f − Q₁d₁ + Q₁(d₁ − h) = f, and Xᵀdr = Rᵀh = g.
@@ -104,8 +104,8 @@ impl Factor {
         let dr = &self.q * h + (f - &self.q * d1);
         Some((dtheta.iter().copied().collect(), dr.iter().copied().collect()))
     }
-    // ANCHOR_END: correction
 }
+// ANCHOR_END: correction
 
 fn max_abs(v: &[f64]) -> f64 {
     v.iter().fold(0.0, |m, x| m.max(x.abs()))

@@ -6,7 +6,7 @@
 // element wider than the text column sits in a box marked this way.
 (function () {
   "use strict";
-  const BOXES = ".table-wrapper, pre > code, .katex-display, .gd-scroll, figure > p";
+  const BOXES = ".table-wrapper, table, pre > code, .katex-display, .gd-scroll, figure > p";
 
   // Inline maths cannot scroll on its own (it is an inline box): a formula wider than the
   // column is wrapped in a span that can.

@@ -113,10 +113,11 @@ pub fn raw_modes(d: &Dataset, c: &Curvature, trace: &Trace) -> crate::modes::Mod
 }
 
 pub fn modes_figure(d: &Dataset, c: &Curvature, trace: &Trace) -> crate::Result<String> {
+    let title = format!("Raw data, η = {}: the steep part vanishes, the flat part stays", crate::report::fmt_sci(LR, 1));
     crate::modes::modes_figure(
         &raw_modes(d, c, trace),
         crate::modes::Labels {
-            title: "Raw data, η = 10⁻⁵: the steep part vanishes, the flat part stays",
+            title: &title,
             x_desc: "iteration t",
             y_desc: "|error along v| (€/m² and €, log scale)",
         },
