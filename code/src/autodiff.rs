@@ -153,31 +153,6 @@ impl Tape {
         self.nodes.is_empty()
     }
 
-    // ANCHOR: reuse
-    /// Drops every node after the first `mark`: the graph of one iteration goes, the
-    /// parameters and data created before it stay (with their gradients). The dropped
-    /// nodes' vectors stay too, for the nodes the next iteration builds in their place.
-    pub fn rewind(&mut self, mark: usize) {
-        while self.nodes.len() > mark {
-            let node = self.nodes.pop().expect("more nodes than the mark");
-            let i = self.nodes.len();
-            if self.spare.len() <= i {
-                self.spare.resize_with(i + 1, Vec::new);
-            }
-            self.spare[i] = node.value;
-        }
-        // The adjoints described the dropped graph: emptied, their vectors stay.
-        self.adjoints.iter_mut().for_each(Vec::clear);
-    }
-
-    /// An empty vector for the next node's value: the one the node at this place left
-    /// when it was rewound, if any, with its capacity (and its memory pages) intact.
-    fn buffer(&mut self) -> Vec<f64> {
-        let mut b = self.spare.get_mut(self.nodes.len()).map(std::mem::take).unwrap_or_default();
-        b.clear();
-        b
-    }
-    // ANCHOR_END: reuse
 
     /// The adjoint ∂root/∂v left by the last `backward`, if any flowed into v. A column
     /// whose elements all have the same adjoint (the input of a sum or a mean) holds it
@@ -210,7 +185,59 @@ impl Tape {
         out
     }
 
-    // ANCHOR: ops
+
+    /// w·xₖ + b for every element of the column x (w and b scalars): one node, one pass.
+    pub fn affine(&mut self, w: Var, b: Var, x: Var) -> Var {
+        let (wv, bv) = (self.value(w), self.value(b));
+        let value = self.map(x, |xk| wv * xk + bv);
+        let needs = self.needs(w, b) || self.nodes[x.0].requires_grad;
+        self.push(Op::Affine { w, b, x }, value, needs)
+    }
+
+    /// The squared error between two columns of equal length, reduced to a scalar.
+    pub fn squared_error(&mut self, pred: Var, target: Var, reduction: Reduction) -> Var {
+        let (p, t) = (&self.nodes[pred.0].value, &self.nodes[target.0].value);
+        assert_eq!(p.len(), t.len(), "prediction and target lengths differ");
+        let sum = sum_by(p.len(), |k| (p[k] - t[k]) * (p[k] - t[k]));
+        let value = match reduction {
+            Reduction::Mean => sum / p.len() as f64,
+            Reduction::Sum => sum,
+        };
+        let value = self.scalar(value);
+        self.push(Op::SquaredError { pred, target, reduction }, value, self.needs(pred, target))
+    }
+}
+
+// ANCHOR: reuse
+impl Tape {
+    /// Drops every node after the first `mark`: the graph of one iteration goes, the
+    /// parameters and data created before it stay (with their gradients). The dropped
+    /// nodes' vectors stay too, for the nodes the next iteration builds in their place.
+    pub fn rewind(&mut self, mark: usize) {
+        while self.nodes.len() > mark {
+            let node = self.nodes.pop().expect("more nodes than the mark");
+            let i = self.nodes.len();
+            if self.spare.len() <= i {
+                self.spare.resize_with(i + 1, Vec::new);
+            }
+            self.spare[i] = node.value;
+        }
+        // The adjoints described the dropped graph: emptied, their vectors stay.
+        self.adjoints.iter_mut().for_each(Vec::clear);
+    }
+
+    /// An empty vector for the next node's value: the one the node at this place left
+    /// when it was rewound, if any, with its capacity (and its memory pages) intact.
+    fn buffer(&mut self) -> Vec<f64> {
+        let mut b = self.spare.get_mut(self.nodes.len()).map(std::mem::take).unwrap_or_default();
+        b.clear();
+        b
+    }
+}
+// ANCHOR_END: reuse
+
+// ANCHOR: ops
+impl Tape {
     pub fn add(&mut self, a: Var, b: Var) -> Var {
         let value = self.zip(a, b, |p, q| p + q);
         self.push(Op::Add(a, b), value, self.needs(a, b))
@@ -226,13 +253,6 @@ impl Tape {
         self.push(Op::Mul(a, b), value, self.needs(a, b))
     }
 
-    // ANCHOR: div
-    /// a / b, elementwise (the exercise of chapter 8).
-    pub fn div(&mut self, a: Var, b: Var) -> Var {
-        let value = self.zip(a, b, |p, q| p / q);
-        self.push(Op::Div(a, b), value, self.needs(a, b))
-    }
-    // ANCHOR_END: div
 
     pub fn neg(&mut self, a: Var) -> Var {
         let value = self.map(a, |p| -p);
@@ -261,30 +281,21 @@ impl Tape {
         let value = self.scalar(value);
         self.push(Op::Mean(a), value, self.nodes[a.0].requires_grad)
     }
-    // ANCHOR_END: ops
+}
+// ANCHOR_END: ops
 
-    /// w·xₖ + b for every element of the column x (w and b scalars): one node, one pass.
-    pub fn affine(&mut self, w: Var, b: Var, x: Var) -> Var {
-        let (wv, bv) = (self.value(w), self.value(b));
-        let value = self.map(x, |xk| wv * xk + bv);
-        let needs = self.needs(w, b) || self.nodes[x.0].requires_grad;
-        self.push(Op::Affine { w, b, x }, value, needs)
+// ANCHOR: div
+impl Tape {
+    /// a / b, elementwise (the exercise of chapter 8).
+    pub fn div(&mut self, a: Var, b: Var) -> Var {
+        let value = self.zip(a, b, |p, q| p / q);
+        self.push(Op::Div(a, b), value, self.needs(a, b))
     }
+}
+// ANCHOR_END: div
 
-    /// The squared error between two columns of equal length, reduced to a scalar.
-    pub fn squared_error(&mut self, pred: Var, target: Var, reduction: Reduction) -> Var {
-        let (p, t) = (&self.nodes[pred.0].value, &self.nodes[target.0].value);
-        assert_eq!(p.len(), t.len(), "prediction and target lengths differ");
-        let sum = sum_by(p.len(), |k| (p[k] - t[k]) * (p[k] - t[k]));
-        let value = match reduction {
-            Reduction::Mean => sum / p.len() as f64,
-            Reduction::Sum => sum,
-        };
-        let value = self.scalar(value);
-        self.push(Op::SquaredError { pred, target, reduction }, value, self.needs(pred, target))
-    }
-
-    // ANCHOR: backward
+// ANCHOR: backward
+impl Tape {
     /// Reverse sweep from the scalar `root`: the adjoint ∂root/∂v of every node v, each
     /// node handing its adjoint to its inputs by the chain rule. Parameters *add* their
     /// adjoint to their accumulated gradient. Every node's adjoint is kept, readable
@@ -325,14 +336,7 @@ impl Tape {
                     self.send(&mut adj, a, n, |k| g[k] * at(vb, k));
                     self.send(&mut adj, b, n, |k| g[k] * at(va, k));
                 }
-                // ANCHOR: div_backward
-                Op::Div(a, b) => {
-                    // ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b².
-                    let (va, vb) = (value(a), value(b));
-                    self.send(&mut adj, a, n, |k| g[k] / at(vb, k));
-                    self.send(&mut adj, b, n, |k| -g[k] * at(va, k) / (at(vb, k) * at(vb, k)));
-                }
-                // ANCHOR_END: div_backward
+                Op::Div(a, b) => self.div_backward(&mut adj, (a, b), n, &g),
                 Op::Neg(a) => self.send(&mut adj, a, n, |k| -g[k]),
                 Op::Powi(a, p) => {
                     let va = value(a);
@@ -414,8 +418,20 @@ impl Tape {
             }
         }
     }
-    // ANCHOR_END: backward
 }
+// ANCHOR_END: backward
+
+// ANCHOR: div_backward
+impl Tape {
+    /// The adjoints a / b sends back, with the same broadcasting as `Mul`:
+    /// ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b².
+    fn div_backward(&self, adj: &mut [Vec<f64>], (a, b): (Var, Var), n: usize, g: &[f64]) {
+        let (va, vb) = (&self.nodes[a.0].value, &self.nodes[b.0].value);
+        self.send(adj, a, n, |k| g[k] / at(vb, k));
+        self.send(adj, b, n, |k| -g[k] * at(va, k) / (at(vb, k) * at(vb, k)));
+    }
+}
+// ANCHOR_END: div_backward
 
 /// Element k of a column, or the value of a scalar broadcast over the column.
 fn at(v: &[f64], k: usize) -> f64 {
