@@ -23,6 +23,22 @@ impl Grid {
     }
 }
 
+/// Data sets up to this many rows sum the loss directly at each grid point (at most a few
+/// million operations, and the book's committed figures keep their exact bytes); larger ones
+/// go through [`Quadratic`](crate::quadratic::Quadratic), O(1) per point after one O(n) pass,
+/// so a 10⁶-row file does not cost 10¹⁰ operations per figure.
+pub const DIRECT_SUM_MAX_ROWS: usize = 4096;
+
+/// The MSE of (`x`, `y`) sampled on the grid `ws` × `bs`.
+pub fn loss_grid(x: &[f64], y: &[f64], ws: Vec<f64>, bs: Vec<f64>) -> Grid {
+    if x.len() <= DIRECT_SUM_MAX_ROWS {
+        Grid::sample(ws, bs, |w, b| crate::loss::mse(x, y, w, b))
+    } else {
+        let q = crate::quadratic::Quadratic::of(x, y);
+        Grid::sample(ws, bs, |w, b| q.loss([w, b]))
+    }
+}
+
 pub type Segment = [(f64, f64); 2];
 
 // ANCHOR: marching_squares
@@ -126,6 +142,22 @@ mod tests {
         let grid = Grid::sample(vec![-1.0, 1.0], vec![-1.0, 1.0], |x, y| x * y);
         assert_eq!(contour(&grid, 0.5).len(), 2);
         assert_eq!(contour(&grid, 2.0).len(), 0);
+    }
+
+    #[test]
+    fn loss_grid_agrees_with_the_direct_sum_on_many_rows() {
+        // Above the threshold the grid comes from the quadratic; it must match the sum.
+        let n = DIRECT_SUM_MAX_ROWS + 1;
+        let x: Vec<f64> = (0..n).map(|i| 20.0 + 80.0 * i as f64 / n as f64).collect();
+        let y: Vec<f64> = x.iter().enumerate().map(|(i, &v)| 32.0 * v + 200.0 + 50.0 * ((i * 7919) % 13) as f64).collect();
+        let (ws, bs) = (vec![0.0, 25.0, 40.0], vec![-300.0, 100.0, 800.0]);
+        let g = loss_grid(&x, &y, ws.clone(), bs.clone());
+        for (i, &w) in ws.iter().enumerate() {
+            for (j, &b) in bs.iter().enumerate() {
+                let direct = crate::loss::mse(&x, &y, w, b);
+                assert!((g.z[i][j] / direct - 1.0).abs() < 1e-9, "{} vs {direct}", g.z[i][j]);
+            }
+        }
     }
 
     #[test]

@@ -107,9 +107,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
 
 /// L(w, b) on an `n`×`n` grid over the window.
 pub fn loss_grid(d: &Dataset, win: &Window, n: usize) -> Grid {
-    Grid::sample(plot::linspace(win.w.0, win.w.1, n), plot::linspace(win.b.0, win.b.1, n), |w, b| {
-        mse(&d.x, &d.y, w, b)
-    })
+    contour::loss_grid(&d.x, &d.y, plot::linspace(win.w.0, win.w.1, n), plot::linspace(win.b.0, win.b.1, n))
 }
 
 /// Four candidate lines, each with its residuals drawn as vertical segments: the MSE

@@ -7,7 +7,7 @@ pub mod answer;
 pub const ABOUT: &str =
     "Chapter 4: gradient descent on raw data, the intercept that won't move, and the curvature that explains it.";
 
-use crate::contour::{self, Grid};
+use crate::contour;
 use crate::curvature::Curvature;
 use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
@@ -379,7 +379,7 @@ fn trajectory_figure(d: &Dataset, t: &Trace, (ws, bs): (f64, f64)) -> Result<Str
     };
     let (wlo, whi) = pad(stats::min(&t.w).min(ws), stats::max(&t.w).max(ws));
     let (blo, bhi) = pad(stats::min(&t.b).min(bs), stats::max(&t.b).max(bs));
-    let grid = Grid::sample(plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121), |w, b| mse(&d.x, &d.y, w, b));
+    let grid = contour::loss_grid(&d.x, &d.y, plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121));
     let floor = mse(&d.x, &d.y, ws, bs);
     let top = grid.max() - floor;
     let levels = contour::excess_levels(floor, top, 9);

@@ -329,15 +329,15 @@ fn contours_figure(
     let pad = |lo: f64, hi: f64| (lo - 0.12 * (hi - lo), hi + 0.12 * (hi - lo));
     let (wlo, whi) = pad(stats::min(&raw_run.w).min(star.0), stats::max(&raw_run.w).max(star.0));
     let (blo, bhi) = pad(stats::min(&raw_run.b).min(star.1), stats::max(&raw_run.b).max(star.1));
-    let raw_grid =
-        Grid::sample(plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121), |w, b| mse(&d.x, &d.y, w, b));
+    let raw_grid = contour::loss_grid(&d.x, &d.y, plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121));
     let (xt, yt) = scaling.apply(&d.x, &d.y);
     // A square window, so that the round bowl looks round.
     let h = 1.1;
-    let std_grid = Grid::sample(
+    let std_grid = contour::loss_grid(
+        &xt,
+        &yt,
         plot::linspace(tilde_star.0 - h, tilde_star.0 + h, 81),
         plot::linspace(tilde_star.1 - h, tilde_star.1 + h, 81),
-        |w, b| mse(&xt, &yt, w, b),
     );
     let panels = [
         Panel {

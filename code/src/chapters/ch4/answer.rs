@@ -64,7 +64,8 @@ pub fn numbers(r: &mut Report, d: &Dataset, c: &Curvature, trace: &Trace, shrink
 
     // What each fix buys: predicted steps to the chapter's target (shrink the error by s),
     // every method at its best constant settings.
-    let xc: Vec<f64> = d.x.iter().map(|v| v - stats::mean(&d.x)).collect();
+    let mean_x = stats::mean(&d.x);
+    let xc: Vec<f64> = d.x.iter().map(|v| v - mean_x).collect();
     let kappa_centred = Curvature::of(&xc).condition_number();
     let kappa_diag = kappa_diagonal(c.hessian);
     r.number("answer_kappa_centred", kappa_centred, 3).number("answer_kappa_diag", kappa_diag, 3);
