@@ -337,12 +337,7 @@ fn sgd(d: &Dataset, q: &Quadratic, c: &Curvature, s: &Settings, m: usize, steps:
             order.shuffle(&mut rng);
         }
         let batch = &order[k * m..((k + 1) * m).min(n)];
-        let (mut gw, mut gb) = (0.0, 0.0);
-        for &i in batch {
-            let residual = theta[0] * d.x[i] + theta[1] - d.y[i];
-            gw += 2.0 * residual * d.x[i];
-            gb += 2.0 * residual;
-        }
+        let [gw, gb] = crate::grad::batch_gradient_sum(&d.x, &d.y, theta, batch);
         let scale = match s.loss {
             Reduction::Mean => 1.0 / batch.len() as f64,
             Reduction::Sum => 1.0,

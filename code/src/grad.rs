@@ -17,6 +17,21 @@ pub fn gradients(x: &[f64], y: &[f64], w: f64, b: f64) -> (f64, f64) {
 }
 // ANCHOR_END: gradients
 
+// ANCHOR: batch_gradient_sum
+/// The summed squared-error gradient over the rows `batch` (a mini-batch):
+/// (Σ 2(w·xᵢ + b − yᵢ)·xᵢ, Σ 2(w·xᵢ + b − yᵢ)). The caller divides by the batch size
+/// (mean loss) or not (summed loss), so chapter 7's SGD and `diagnose` share one loop.
+pub fn batch_gradient_sum(x: &[f64], y: &[f64], theta: [f64; 2], batch: &[usize]) -> [f64; 2] {
+    let (mut gw, mut gb) = (0.0, 0.0);
+    for &i in batch {
+        let residual = theta[0] * x[i] + theta[1] - y[i];
+        gw += 2.0 * residual * x[i];
+        gb += 2.0 * residual;
+    }
+    [gw, gb]
+}
+// ANCHOR_END: batch_gradient_sum
+
 // ANCHOR: finite_differences
 /// Central finite differences: ∂f/∂w ≈ (f(w + h) − f(w − h)) / 2h, and the same in b.
 /// The error is O(h²) from truncation plus O(ε·|f|/h) from rounding; a step relative to

@@ -607,12 +607,7 @@ fn sgd_epochs(x: &[f64], y: &[f64], q: &Quadratic, m: usize, lr: f64, epochs: us
             order.shuffle(&mut rng);
         }
         let batch = &order[k * m..((k + 1) * m).min(n)];
-        let (mut gw, mut gb) = (0.0, 0.0);
-        for &i in batch {
-            let residual = theta[0] * x[i] + theta[1] - y[i];
-            gw += 2.0 * residual * x[i];
-            gb += 2.0 * residual;
-        }
+        let [gw, gb] = crate::grad::batch_gradient_sum(x, y, theta, batch);
         [gw / batch.len() as f64, gb / batch.len() as f64]
     };
     let trace = run(&mut Gd::new(lr), q.star, epochs * per_epoch, grad, |t| q.loss(t));
