@@ -72,6 +72,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // Per-parameter steps: the seed's, and the diagonal of H.
     let seed_run = run_quadratic(&mut Gd::per_parameter(SEED_LRS), &q, s0, 1000);
     r.integer("seed_lrs_diverged_at", seed_run.diverged_at.map_or(-1, |k| k as i64));
+    // The settings the prose quotes (the seed answer's and this chapter's), so they are written once.
+    r.number("seed_lr_w", SEED_LRS[0], 1).number("seed_lr_b", SEED_LRS[1], 1).number("seed_lr_ratio", SEED_LRS[1] / SEED_LRS[0], 2);
+    r.number("growth", GROWTH, 3).number("decay", DECAY, 1).integer("schedule_steps", SCHEDULE_STEPS as i64);
     r.number("seed_lr_w_over_max", SEED_LRS[0] / c.max_stable_lr(), 3);
     let ratio = h[0][0] / h[1][1];
     let rr = h[0][1].abs() / (h[0][0] * h[1][1]).sqrt();
