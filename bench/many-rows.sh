@@ -3,7 +3,7 @@
 # generated CSV of 10⁵ and 10⁶ rows (x uniform in 20–100 m², y = 32x + 200 + noise), timed
 # with hyperfine (Debian package `hyperfine`), not with a timed test.
 #   bash bench/many-rows.sh           # fails if any binary takes ≥ 10 s on 10⁶ rows
-# Chapters 7 and 9 refuse such files on purpose (exit 2: SGD with batch 1 / the notebook's
+# Chapter 9 refuses such files on purpose (exit 2: the notebook's
 # summed loss); their refusal is timed too (`-i`).
 set -euo pipefail
 cd "$(dirname "$0")/.."

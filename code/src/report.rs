@@ -91,6 +91,11 @@ impl Report {
         self
     }
 
+    /// A generated text file's contents, if the report has one of that name (for tests).
+    pub fn file_text(&self, name: &str) -> Option<&str> {
+        self.files.iter().find(|(n, _)| n == name).and_then(|(_, b)| std::str::from_utf8(b).ok())
+    }
+
     /// The numbers, as one JSON object with keys in insertion order.
     pub fn json(&self) -> Value {
         Value::Object(self.values.clone())

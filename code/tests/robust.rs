@@ -207,6 +207,22 @@ fn regression_chapter7_many_rows() {
     assert!(e.contains("gradient descent diverged") && e.contains("2/λmax"), "{e}");
 }
 
+/// Was: chapter7 refused more than 20 000 rows (its batch-1 replay recorded every one of
+/// EPOCHS·n steps: gigabytes at n = 10⁵). Now the mini-batch runs replay a seeded sample of
+/// `ch7::MAX_ROWS` rows, say so, and everything else uses every row.
+#[test]
+fn chapter7_samples_many_rows_for_the_minibatch_runs() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let x: Vec<f64> = (0..30_000).map(|_| rng.random_range(20.0..100.0)).collect();
+    let y: Vec<f64> = x.iter().map(|v| 32.0 * v + 200.0 + rng.random_range(-100.0..100.0)).collect();
+    let (r, _) = chapter("chapter7").run(&Dataset::new(x, y).unwrap()).unwrap();
+    r.check_finite().unwrap();
+    let j = r.json();
+    assert_eq!(j["minibatch_rows"], 20_000);
+    assert_eq!(j["sgd_raw_1_steps"], 20_000 * 1000);
+    assert!(r.file_text("minibatch.md").unwrap().contains("sample of 20\u{202f}000 of the 30\u{202f}000 rows"));
+}
+
 /// Was: chapter4 on 20 000 rows with x up to 20 000 refused ("diverged at iteration 1");
 /// the divergence of the notebook's step is the reader's finding, so it is reported.
 #[test]

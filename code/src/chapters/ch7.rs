@@ -225,19 +225,12 @@ fn transient_prediction(s: &Setting, (eta, beta, nesterov): (f64, f64, bool), ep
 }
 // ANCHOR_END: transient
 
-/// Most rows the mini-batch experiment replays: EPOCHS epochs of batch size 1 record
-/// every step, so time and memory grow as EPOCHS·n (10⁸ steps, gigabytes, at n = 10⁵).
+/// Most rows the mini-batch experiment replays: EPOCHS epochs of batch size 1 take
+/// EPOCHS·n steps (2·10⁷ at this size, about a second); larger data sets replay a seeded
+/// random sample of this many rows, and the report says so (`minibatch_rows`).
 pub const MAX_ROWS: usize = 20_000;
 
 pub fn build(d: &Dataset) -> Result<(Report, String)> {
-    if d.len() > MAX_ROWS {
-        return Err(Error::Data(format!(
-            "chapter 7 replays {EPOCHS} epochs of mini-batch SGD with batch size 1, which on {} rows is {} steps; \
-             run it on a random sample of at most {MAX_ROWS} rows",
-            d.len(),
-            d.len() * EPOCHS
-        )));
-    }
     if stats::variance(&d.x) == 0.0 {
         return Err(Error::Data("every x is the same, so the slope is undetermined (the Hessian is singular)".into()));
     }
@@ -405,62 +398,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("start_rel_error", settings[0].q.relative_error(settings[0].start), 3);
 
     // Mini-batches: the spread around θ* at the end of each epoch.
-    let mut mb_table = String::from(
-        "| data | batch size | steps per epoch | spread of w / \\|w*\\| | spread of b / \\|b*\\| | ratio b / w |\n|---|---:|---:|---:|---:|---:|\n",
-    );
-    let mut clouds = Vec::new();
-    for (sk, xs_, ys_, lr, to_raw) in [
-        ("raw", &d.x, &d.y, SGD_LR_RAW, Box::new(|t: [f64; 2]| t) as Box<dyn Fn([f64; 2]) -> [f64; 2]>),
-        ("std", &xs, &ys, SGD_LR_STD, Box::new(move |t| st.to_original((t[0], t[1])).into())),
-    ] {
-        let q = Quadratic::of(xs_, ys_);
-        for m in BATCHES {
-            let ends = sgd_epochs(xs_, ys_, &q, m, lr, EPOCHS);
-            if ends.len() < EPOCHS {
-                // The run stopped early: η is beyond the stable limit on these data.
-                return Err(Error::Diverged {
-                    iteration: ends.len() * d.len().div_ceil(m.min(d.len())),
-                    lr,
-                    what: format!(
-                        "chapter 7's mini-batch runs (batch size {m}, {sk} data) need η below 2/λmax = {:.3e} \
-                         on these data; the step size is the book's, so the chapter stops here",
-                        Curvature::of(xs_).max_stable_lr()
-                    ),
-                });
-            }
-            let pts: Vec<[f64; 2]> = ends[EPOCHS / 2..].iter().map(|t| to_raw(*t)).collect();
-            let sd = |i: usize| stats::std_dev(&pts.iter().map(|p| p[i]).collect::<Vec<_>>());
-            let (rw, rb) = (sd(0) / star[0].abs(), sd(1) / star[1].abs());
-            r.number(&format!("sgd_{sk}_{m}_spread_w"), rw, 3).number(&format!("sgd_{sk}_{m}_spread_b"), rb, 3);
-            let ratio = if rw > 0.0 { rb / rw } else { 0.0 };
-            r.number(&format!("sgd_{sk}_{m}_ratio"), ratio, 3);
-            mb_table += &format!(
-                "| {} | {m} | {} | {} | {} | {} |\n",
-                if sk == "raw" { "raw, η = 1e-5" } else { "standardized, η = 0.05" },
-                d.len().div_ceil(m.min(d.len())),
-                fmt_sci(rw, 2),
-                fmt_sci(rb, 2),
-                if rw > 0.0 { fmt_sig(ratio, 3) } else { "—".into() }
-            );
-            if sk == "raw" {
-                // In the eigenbasis: the spread along the flat and the steep direction.
-                let along = |v: [f64; 2]| {
-                    stats::std_dev(&pts.iter().map(|p| (p[0] - star[0]) * v[0] + (p[1] - star[1]) * v[1]).collect::<Vec<_>>())
-                };
-                r.number(&format!("sgd_raw_{m}_spread_flat"), along(c.v_min), 3);
-                r.number(&format!("sgd_raw_{m}_spread_steep"), along(c.v_max), 3);
-                // Stationary spread along an eigen-direction v for small η:
-                // Var ≈ η·vᵀΣₘv/(2λ), Σₘ the covariance of a batch gradient at θ*.
-                let sigma = batch_gradient_covariance(d, star, m);
-                let quad = |v: [f64; 2]| v[0] * (sigma[0][0] * v[0] + sigma[0][1] * v[1]) + v[1] * (sigma[1][0] * v[0] + sigma[1][1] * v[1]);
-                r.number(&format!("sgd_raw_{m}_stationary_flat"), (lr * quad(c.v_min) / (2.0 * c.lambda_min)).sqrt(), 3);
-                r.number(&format!("sgd_raw_{m}_stationary_steep"), (lr * quad(c.v_max) / (2.0 * c.lambda_max)).sqrt(), 3);
-            } else if m < d.len() {
-                clouds.push((m, pts));
-            }
-        }
-    }
-    r.file("minibatch.md", mb_table);
+    let sample = minibatch_sample(d)?;
+    r.integer("minibatch_rows", sample.len() as i64);
+    let clouds = minibatch_epochs(&mut r, &sample, d.len())?;
     let j = r.json();
     let reshuffled = ratio_or_zero(j["sgd_std_1_spread_b"].as_f64().unwrap_or(0.0), j["sgd_std_10_spread_b"].as_f64().unwrap_or(0.0));
     r.number("sgd_reshuffled_batch_ratio", reshuffled, 3);
@@ -495,7 +435,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("sgd_repl_eta_ratio_predicted", ratio_or_zero(v("sgd_repl_1_predicted_b"), v("sgd_repl_1_quarter_predicted_b")), 3);
     r.number("sqrt_ten", 10f64.sqrt(), 3);
     r.number("sgd_relax_steps", 1.0 / (SGD_LR_RAW * c.lambda_min), 3);
-    r.integer("sgd_raw_1_steps", (EPOCHS * d.len()) as i64);
+    r.integer("sgd_raw_1_steps", (EPOCHS * sample.len()) as i64);
     r.number("x_mean", st.x_mean, 4);
 
     r.file("ch7-trajectories-raw.svg", trajectory_figure(&settings[0], &shown[0], false)?);
@@ -592,26 +532,115 @@ fn playground_json(d: &Dataset) -> Result<String> {
     Ok(format!("{json}\n"))
 }
 
+/// The rows the mini-batch experiment replays: all of them, or above [`MAX_ROWS`] a seeded
+/// random sample of that many (in their original order).
+fn minibatch_sample(d: &Dataset) -> Result<Dataset> {
+    if d.len() <= MAX_ROWS {
+        return Ok(d.clone());
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(data::BOOK_SEED);
+    let mut rows = rand::seq::index::sample(&mut rng, d.len(), MAX_ROWS).into_vec();
+    rows.sort_unstable();
+    Dataset::new(rows.iter().map(|&i| d.x[i]).collect(), rows.iter().map(|&i| d.y[i]).collect())
+}
+
+/// The end-of-epoch spreads around θ* for every batch size, on raw and standardized data
+/// (values and `minibatch.md`) on `d`, a sample of `of_rows` rows; returns the standardized
+/// clouds for the figure.
+fn minibatch_epochs(r: &mut Report, d: &Dataset, of_rows: usize) -> Result<Vec<(usize, Vec<[f64; 2]>)>> {
+    let st = Scaling::of(&d.x, &d.y)?;
+    let (xs, ys) = st.apply(&d.x, &d.y);
+    let star = Quadratic::of(&d.x, &d.y).star;
+    if star[0] == 0.0 || star[1] == 0.0 {
+        return Err(Error::Data(
+            "the least-squares slope or intercept of the mini-batch sample is exactly 0, so its spreads relative to |w*| and |b*| are undefined".into(),
+        ));
+    }
+    let c = Curvature::of(&d.x);
+    let mut mb_table = String::from(
+        "| data | batch size | steps per epoch | spread of w / \\|w*\\| | spread of b / \\|b*\\| | ratio b / w |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    let mut clouds = Vec::new();
+    for (sk, xs_, ys_, lr, to_raw) in [
+        ("raw", &d.x, &d.y, SGD_LR_RAW, Box::new(|t: [f64; 2]| t) as Box<dyn Fn([f64; 2]) -> [f64; 2]>),
+        ("std", &xs, &ys, SGD_LR_STD, Box::new(move |t| st.to_original((t[0], t[1])).into())),
+    ] {
+        let q = Quadratic::of(xs_, ys_);
+        for m in BATCHES {
+            let ends = sgd_epochs(xs_, ys_, &q, m, lr, EPOCHS);
+            if ends.len() < EPOCHS {
+                // The run stopped early: η is beyond the stable limit on these data.
+                return Err(Error::Diverged {
+                    iteration: ends.len() * d.len().div_ceil(m.min(d.len())),
+                    lr,
+                    what: format!(
+                        "chapter 7's mini-batch runs (batch size {m}, {sk} data) need η below 2/λmax = {:.3e} \
+                         on these data; the step size is the book's, so the chapter stops here",
+                        Curvature::of(xs_).max_stable_lr()
+                    ),
+                });
+            }
+            let pts: Vec<[f64; 2]> = ends[EPOCHS / 2..].iter().map(|t| to_raw(*t)).collect();
+            let sd = |i: usize| stats::std_dev(&pts.iter().map(|p| p[i]).collect::<Vec<_>>());
+            let (rw, rb) = (sd(0) / star[0].abs(), sd(1) / star[1].abs());
+            r.number(&format!("sgd_{sk}_{m}_spread_w"), rw, 3).number(&format!("sgd_{sk}_{m}_spread_b"), rb, 3);
+            let ratio = if rw > 0.0 { rb / rw } else { 0.0 };
+            r.number(&format!("sgd_{sk}_{m}_ratio"), ratio, 3);
+            mb_table += &format!(
+                "| {} | {m} | {} | {} | {} | {} |\n",
+                if sk == "raw" { "raw, η = 1e-5" } else { "standardized, η = 0.05" },
+                d.len().div_ceil(m.min(d.len())),
+                fmt_sci(rw, 2),
+                fmt_sci(rb, 2),
+                if rw > 0.0 { fmt_sig(ratio, 3) } else { "—".into() }
+            );
+            if sk == "raw" {
+                // In the eigenbasis: the spread along the flat and the steep direction.
+                let along = |v: [f64; 2]| {
+                    stats::std_dev(&pts.iter().map(|p| (p[0] - star[0]) * v[0] + (p[1] - star[1]) * v[1]).collect::<Vec<_>>())
+                };
+                r.number(&format!("sgd_raw_{m}_spread_flat"), along(c.v_min), 3);
+                r.number(&format!("sgd_raw_{m}_spread_steep"), along(c.v_max), 3);
+                // Stationary spread along an eigen-direction v for small η:
+                // Var ≈ η·vᵀΣₘv/(2λ), Σₘ the covariance of a batch gradient at θ*.
+                let sigma = batch_gradient_covariance(d, star, m);
+                let quad = |v: [f64; 2]| v[0] * (sigma[0][0] * v[0] + sigma[0][1] * v[1]) + v[1] * (sigma[1][0] * v[0] + sigma[1][1] * v[1]);
+                r.number(&format!("sgd_raw_{m}_stationary_flat"), (lr * quad(c.v_min) / (2.0 * c.lambda_min)).sqrt(), 3);
+                r.number(&format!("sgd_raw_{m}_stationary_steep"), (lr * quad(c.v_max) / (2.0 * c.lambda_max)).sqrt(), 3);
+            } else if m < d.len() {
+                clouds.push((m, pts));
+            }
+        }
+    }
+    if d.len() < of_rows {
+        mb_table += &format!("\nOn a seeded random sample of {} of the {} rows.\n", fmt_count(d.len() as f64), fmt_count(of_rows as f64));
+    }
+    r.file("minibatch.md", mb_table);
+    Ok(clouds)
+}
+
 // ANCHOR: sgd
 /// Mini-batch SGD from θ*: each epoch shuffles the samples (seeded ChaCha8) and takes one
 /// step per batch of `m`. Returns θ at the end of every epoch.
 fn sgd_epochs(x: &[f64], y: &[f64], q: &Quadratic, m: usize, lr: f64, epochs: usize) -> Vec<[f64; 2]> {
-    let n = x.len();
-    let m = m.clamp(1, n);
-    let per_epoch = n.div_ceil(m);
     let mut rng = ChaCha8Rng::seed_from_u64(data::BOOK_SEED);
-    let mut order: Vec<usize> = (0..n).collect();
-    let grad = |theta: [f64; 2], t: usize| {
-        let k = t % per_epoch;
-        if k == 0 {
-            order.shuffle(&mut rng);
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    let mut opt = Gd::new(lr);
+    let (mut theta, start_loss) = (q.star, q.loss(q.star));
+    let (mut ends, mut t) = (Vec::with_capacity(epochs), 0);
+    for _ in 0..epochs {
+        order.shuffle(&mut rng);
+        for batch in order.chunks(m.max(1)) {
+            let [gw, gb] = crate::grad::batch_gradient_sum(x, y, theta, batch);
+            theta = opt.step(theta, [gw / batch.len() as f64, gb / batch.len() as f64], t);
+            t += 1;
+            if gd::has_diverged(q.loss(theta), start_loss) {
+                return ends; // fewer than `epochs` ends: the caller reports the divergence
+            }
         }
-        let batch = &order[k * m..((k + 1) * m).min(n)];
-        let [gw, gb] = crate::grad::batch_gradient_sum(x, y, theta, batch);
-        [gw / batch.len() as f64, gb / batch.len() as f64]
-    };
-    let trace = run(&mut Gd::new(lr), q.star, epochs * per_epoch, grad, |t| q.loss(t));
-    (1..=epochs).filter_map(|e| trace.w.get(e * per_epoch).map(|&w| [w, trace.b[e * per_epoch]])).collect()
+        ends.push(theta);
+    }
+    ends
 }
 // ANCHOR_END: sgd
 
