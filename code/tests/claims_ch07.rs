@@ -27,10 +27,10 @@ fn diagonal_and_newton_land_on_their_predictions() {
     assert_eq!(v("newton_raw_predicted"), 1.0);
 }
 
-/// "Heavy ball and Nesterov … both measure *above* the count their rate predicts: … The
-/// rate is not wrong; it is only asymptotic. … Rebuilt from that formula [c(1 + Bt)ρᵗ], the
-/// prediction is exact." The measured counts exceed the asymptotic prediction and equal the
-/// transient one (to one step).
+/// "Heavy ball and Nesterov … both measure *above* the count their rate predicts … The rate is
+/// not wrong, only asymptotic … Rebuilt from that formula [c(1 + Bt)ρᵗ] …, the prediction is
+/// exact"; appendix (minibatch-noise.md): "Its counts … are the measured ones". The measured
+/// counts exceed the asymptotic prediction and equal the transient one (to one step).
 #[test]
 fn momentum_and_nesterov_are_explained_by_the_transient() {
     for key in ["momentum_raw", "nesterov_raw"] {
@@ -82,9 +82,11 @@ fn who_gets_there() {
     assert_eq!(values()["rmsprop_std_status"], "not within budget");
 }
 
-/// "Only AdaGrad's step is bounded by η per coordinate … RMSprop's … first step is
-/// η/√(1−ρ) … and no step is larger … Adam's bias correction makes its first step exactly η;
-/// its worst case is η(1−β₁)/√(1−β₂) … the largest steps were … all on the first step."
+/// Appendix (minibatch-noise.md, "How large are the adaptive steps?"): "Only AdaGrad's step is
+/// bounded by η per coordinate … RMSprop's … first step is η/√(1−ρ) … and no step is larger …
+/// Adam's bias correction makes its first step exactly η; its worst case is η(1−β₁)/√(1−β₂) …
+/// the largest steps were … all on the first step." Chapter 7: "their first steps, of size η
+/// or more in each coordinate"
 #[test]
 fn adaptive_step_sizes() {
     let (rms, adam) = (RmsProp::new(1.0), Adam::new(1.0));
@@ -108,8 +110,10 @@ fn adaptive_step_sizes() {
     assert!((t[0] + 0.1 / 0.1f64.sqrt()).abs() < 1e-8, "{t:?}");
 }
 
-/// "each sweep's last surviving rate … lies below its limit and the next rate of the grid
-/// above it. Momentum buys a larger stable step; Nesterov's look-ahead buys a smaller one."
+/// "Each sweep's last surviving rate lies below its limit and the next rate of the grid above
+/// it … Momentum buys a larger stable step; Nesterov's look-ahead buys a smaller one."
+/// (chapter 7; the rates themselves in the appendix minibatch-noise.md, "The sweep's stability
+/// limits", where the next rate "lies above it and diverged").
 #[test]
 fn sweep_respects_the_stability_limits() {
     for s in ["raw", "std"] {
@@ -134,8 +138,10 @@ fn adaptive_methods_survive_the_whole_sweep() {
     assert!(best >= 10.0 && best <= 1000.0, "{best}");
 }
 
-/// "With the full batch (m = 50) there is no noise at all"; "On standardized data the
-/// intercept suffers most: its relative spread is … times that of the slope."
+/// "with the full batch, m = 50, a fixed point: no noise at all"; "On standardized data the
+/// intercept suffers most: with batch size 1, the spread … of b …, relative to |b*|, is … times
+/// that of w relative to |w*|" (chapter 7; the table of every run in the appendix
+/// minibatch-noise.md).
 #[test]
 fn minibatch_noise_hits_b_hardest() {
     assert!(v("sgd_raw_50_spread_w") < 1e-9 && v("sgd_std_50_spread_b") < 1e-9);
@@ -143,8 +149,9 @@ fn minibatch_noise_hits_b_hardest() {
 }
 
 /// "Going from batch size 1 to 10 shrinks b's end-of-epoch spread …-fold, far more than the
-/// √10 of the textbook law"; "Drawn with replacement … the law holds": measured within 10 %
-/// of the stationary formula, batch ratio within 10 % of √10, η ratio within 10 % of its
+/// √10 of the textbook 1/√B law" (chapter 7); "Drawn with replacement … the law holds"
+/// (appendix minibatch-noise.md, "The textbook law holds with replacement"): measured within
+/// 10 % of the stationary formula, batch ratio within 10 % of √10, η ratio within 10 % of its
 /// prediction.
 #[test]
 fn minibatch_laws_hold_with_replacement_only() {
@@ -157,9 +164,11 @@ fn minibatch_laws_hold_with_replacement_only() {
     assert!((v("sgd_repl_eta_ratio") / v("sgd_repl_eta_ratio_predicted") - 1.0).abs() < 0.1);
 }
 
-/// "On raw data … its relaxation time 1/(ηλmin) = … steps is much longer than the … steps of
-/// the run. The end-of-epoch spread along the steep direction … is already of the size of
-/// its stationary value …, while along the flat direction it is … of an eventual …"
+/// Appendix (minibatch-noise.md, "Raw data: the noise has not arrived"): "On raw data … its
+/// relaxation time 1/(ηλmin) = … steps is much longer than the … steps of the run. The
+/// end-of-epoch spread along the steep direction … is already of the size of its stationary
+/// value …, while along the flat direction it is … of an eventual …"; chapter 7: "the flat
+/// direction has not started to fill in within the run"
 #[test]
 fn raw_minibatch_noise_has_not_reached_the_flat_direction() {
     assert!(v("sgd_relax_steps") > 5.0 * v("sgd_raw_1_steps"));
