@@ -27,7 +27,7 @@ fn measured_components_follow_one_minus_eta_lambda_to_the_t() {
     // Chapter 4's figure: the notebook's run.
     let trace = gradient_descent(&d.x, &d.y, ch4::START, ch4::LR, ch4::ITERATIONS);
     let raw = ch4::answer::raw_modes(&d, &c, &trace);
-    // Chapter 5's figures: centred x at 1/λmax, and the standardized notebook run.
+    // Chapter 5's figures (in its appendix): centred x at 1/λmax, and the standardized notebook run.
     let centred = ch5::answer::centred_modes(&d);
     let standardized = ch5::answer::standardized_modes(&d).unwrap();
     for (name, m) in [("raw", &raw), ("centred", &centred), ("standardized", &standardized)] {

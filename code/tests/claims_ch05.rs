@@ -23,7 +23,8 @@ fn notebook_rate_is_comfortably_stable() {
 }
 
 /// "Mapped back, gradient descent gives … the least-squares optimum … to every printed
-/// digit" and "It has *not* arrived at 200 €."
+/// digit" and "It has *not* arrived at the true line" (appendix, "The round trip": "It has
+/// *not* arrived at the true intercept of 200 €").
 #[test]
 fn mapped_back_run_is_least_squares_not_the_truth() {
     assert_eq!(fmt_sig(v("gd_w"), 4), fmt_sig(v("w_star"), 4));
