@@ -1,4 +1,5 @@
-//! Claims of chapter 4 (`src/ch04-gradient-descent.md`); see CONTRIBUTING.md, "Claim tests".
+//! Claims of chapter 4 (`src/ch04-gradient-descent.md`) and of its appendix, "chapter 4 in
+//! detail" (`src/reader-setting.md`); see CONTRIBUTING.md, "Claim tests".
 
 use std::sync::OnceLock;
 
@@ -33,7 +34,8 @@ fn slope_ends_slightly_too_large() {
 }
 
 /// "The excess loss L − L* falls from … €² by orders of magnitude within a few dozen steps,
-/// then stops improving".
+/// then stops improving" / appendix: "the excess loss L − L* falls by orders of magnitude
+/// within a few dozen steps, then stays flat (Figure A.1)".
 #[test]
 fn excess_loss_drops_by_orders_of_magnitude_then_stalls() {
     let d = paris_rents(BOOK_SEED);
@@ -83,9 +85,10 @@ fn steep_error_is_gone_flat_error_untouched() {
     assert!(v("decay_steep") < 1e-3 && v("decay_flat") > 0.99);
 }
 
-/// "There ∂²L/∂b² = H_bb = 2 …, far below H_ww but … times λmin." / "It is just below the
-/// Schur complement H_bb − H_wb²/H_ww = 2 var(x)/mean(x²) … (exactly, λmin is that times
-/// H_ww/λmax, a little below 1)."
+/// "There ∂²L/∂b² = H_bb = 2 …, far below H_ww but … times λmin." / "Its curvature is small:
+/// λmin is just below 2 var(x)/mean(x²) = …" / appendix: "the curvature is the Schur
+/// complement H_bb − H_wb²/H_ww = 2 var(x)/mean(x²) = … The curvature λmin along the floor is
+/// just below it: … λmin is that times H_ww/λmax, a little below 1."
 #[test]
 fn lambda_min_is_just_below_the_schur_complement_and_far_below_h_bb() {
     assert_eq!(v("h_bb"), 2.0);
@@ -96,16 +99,18 @@ fn lambda_min_is_just_below_the_schur_complement_and_far_below_h_bb() {
     assert!((lmin / (s * v("h_ww") / v("lambda_max")) - 1.0).abs() < 1e-12);
 }
 
-/// "From (H − λmin I) v_min = 0, its w-component is x̄/(mean(x²) − λmin/2) = … times its
-/// b-component: small because …"
+/// "its w-component is only … times its b-component" / appendix: "From (H − λmin I) v_min = 0,
+/// its w-component is x̄/(mean(x²) − λmin/2) = … times its b-component … small because …"
 #[test]
 fn flat_direction_tilt_is_the_stated_ratio() {
     assert!((v("vmin_ratio") - (v("vmin_w") / v("vmin_b")).abs()).abs() < 1e-9);
     assert!(v("vmin_ratio") < 0.05);
 }
 
-/// "… shrinks the error along both directions by (κ − 1)/(κ + 1) … per step: about κ/2 = …
-/// steps per factor e … At η = 1/λmax it would be about κ."
+/// "even the best fixed step, η = 2/(λmin + λmax), needs about κ/2 = … steps per factor e, and
+/// η = 1/λmax about κ" / appendix: "… shrinks the error along both directions by
+/// (κ − 1)/(κ + 1) … per step: about κ/2 = … steps per factor e … At η = 1/λmax, ρ = 1 − 1/κ:
+/// about κ steps per factor e".
 #[test]
 fn best_step_needs_half_kappa_steps_per_factor_e() {
     assert!((v("steps_per_e_best") / v("half_kappa") - 1.0).abs() < 1e-3);
@@ -181,8 +186,9 @@ fn introduction_slope_settles_within_a_few_dozen_steps() {
     assert!(v("w_settled_at") <= 60.0 && (v("w_final_frac") - 1.0).abs() < 0.05);
 }
 
-/// "That is about x̄/(s² + x̄²), never more than 1/(2s) = … whatever x̄: small because the
-/// surfaces, in m², spread over s = … m²".
+/// "because the surfaces, in m², spread over s_x = … m², large next to the intercept's column
+/// of ones" / appendix: "That is about x̄/(s² + x̄²), never more than 1/(2s) = … whatever x̄:
+/// small because the surfaces, in m², spread over s = … m²".
 #[test]
 fn flat_direction_tilt_is_bounded_by_the_spread() {
     assert!(v("vmin_ratio") <= v("vmin_ratio_bound") && v("vmin_ratio_bound") < 0.05);
