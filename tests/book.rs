@@ -223,32 +223,51 @@ fn anchored_rust_snippets_are_not_indented() {
 #[test]
 fn every_figure_is_numbered_captioned_and_cited() {
     let figure = Regex::new(
-        r#"<figure id="fig-(\d+)-(\d+)">\n\n\[!\[([^\]]+)\]\(([^)]+\.svg)\)\]\(([^)]+)\)\n\n<figcaption>\n\n\*\*Figure (\d+)\.(\d+)\*\* — ([^\n]+)\n\n</figcaption>\n</figure>"#,
+        r#"<figure id="fig-(\d+|[a-z])-(\d+)">\n\n\[!\[([^\]]+)\]\(([^)]+\.svg)\)\]\(([^)]+)\)\n\n<figcaption>\n\n\*\*Figure (\d+|[A-Z])\.(\d+)\*\* — ([^\n]+)\n\n</figcaption>\n</figure>"#,
     )
     .unwrap();
     let image = Regex::new(r"!\[[^\]]*\]\([^)]+\.svg\)").unwrap();
-    let cite = Regex::new(r"Figures? (\d+)\.(\d+)(?:–(\d+)\.(\d+))?").unwrap();
+    let cite = Regex::new(r"Figures? (\d+|[A-Z])\.(\d+)(?:–(?:\d+|[A-Z])\.(\d+))?").unwrap();
+    // Chapters are numbered by their file's `chNN` prefix; appendices get letters in the
+    // order SUMMARY.md lists them, and their titles say which ("# Appendix B: …").
+    let src = gd_book::root().join("src");
+    let summary = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap();
+    let link = Regex::new(r"\]\(([^)]+\.md)\)").unwrap();
+    let mut pages: Vec<(String, String)> = Vec::new();
+    let mut letter = b'A';
+    for line in summary.lines() {
+        let Some(file) = link.captures(line).map(|c| c[1].to_string()) else { continue };
+        if file.starts_with("ch") {
+            pages.push((file.clone(), file[2..4].parse::<u32>().unwrap().to_string()));
+        } else if line.starts_with("[Appendix ") {
+            pages.push((file, (letter as char).to_string()));
+            letter += 1;
+        }
+    }
     let mut problems = Vec::new();
+    let texts: Vec<(String, String, String)> =
+        pages.iter().map(|(f, l)| (f.clone(), l.clone(), std::fs::read_to_string(src.join(f)).unwrap())).collect();
+    // Every figure of the book, to check citations across pages.
+    let mut all = std::collections::BTreeSet::new();
+    for (_, label, text) in &texts {
+        for k in 1..=figure.captures_iter(text).count() {
+            all.insert(format!("{label}.{k}"));
+        }
+    }
     let mut total = 0;
-    let mut chapters: Vec<PathBuf> = std::fs::read_dir(gd_book::root().join("src"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("ch") && p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    chapters.sort();
-    for path in chapters {
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let chapter: u32 = name[2..4].parse().unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let figures: Vec<_> = figure.captures_iter(&text).collect();
-        if figures.len() != image.find_iter(&text).count() {
-            problems.push(format!("{name}: {} images, {} numbered figures", image.find_iter(&text).count(), figures.len()));
+    for (name, label, text) in &texts {
+        if label.parse::<u32>().is_err() && !text.starts_with(&format!("# Appendix {label}: ")) {
+            problems.push(format!("{name}: is appendix {label} in SUMMARY.md but its title does not say so"));
+        }
+        let figures: Vec<_> = figure.captures_iter(text).collect();
+        if figures.len() != image.find_iter(text).count() {
+            problems.push(format!("{name}: {} images, {} numbered figures", image.find_iter(text).count(), figures.len()));
         }
         for (k, f) in figures.iter().enumerate() {
-            let n = |i: usize| f[i].parse::<u32>().unwrap();
-            let expected = (chapter, k as u32 + 1);
-            if (n(1), n(2)) != expected || (n(6), n(7)) != expected {
-                problems.push(format!("{name}: figure {} is numbered {}.{} (id fig-{}-{})", k + 1, n(6), n(7), n(1), n(2)));
+            let expected = format!("{label}.{}", k + 1);
+            let (id, caption) = (format!("{}.{}", f[1].to_uppercase(), &f[2]), format!("{}.{}", &f[6], &f[7]));
+            if id != expected || caption != expected {
+                problems.push(format!("{name}: figure {} is numbered {caption} (id fig-{}-{}), expected {expected}", k + 1, &f[1], &f[2]));
             }
             if f[4] != f[5] {
                 problems.push(format!("{name}: figure {} links {} but shows {}", k + 1, &f[5], &f[4]));
@@ -257,26 +276,29 @@ fn every_figure_is_numbered_captioned_and_cited() {
                 problems.push(format!("{name}: figure {} needs real alt text and a caption", k + 1));
             }
         }
-        // Citations, outside the captions themselves.
-        let prose = figure.replace_all(&text, "");
+        // Citations, outside the captions themselves: each names a figure that exists, and
+        // every figure of the page is cited on it.
+        let prose = figure.replace_all(text, "");
         let mut cited = std::collections::BTreeSet::new();
         for c in cite.captures_iter(&prose) {
-            let (a, b): (u32, u32) = (c[1].parse().unwrap(), c[2].parse().unwrap());
-            let last: u32 = c.get(4).map_or(b, |m| m.as_str().parse().unwrap());
+            let b: u32 = c[2].parse().unwrap();
+            let last: u32 = c.get(3).map_or(b, |m| m.as_str().parse().unwrap());
             for k in b..=last {
-                if a != chapter || k == 0 || k as usize > figures.len() {
-                    problems.push(format!("{name}: cites Figure {a}.{k}, which is not in this chapter"));
+                let key = format!("{}.{k}", &c[1]);
+                if !all.contains(&key) {
+                    problems.push(format!("{name}: cites Figure {key}, which does not exist"));
                 }
-                cited.insert(k);
+                cited.insert(key);
             }
         }
-        for k in 1..=figures.len() as u32 {
-            if !cited.contains(&k) {
-                problems.push(format!("{name}: the prose never cites Figure {chapter}.{k}"));
+        for k in 1..=figures.len() {
+            if !cited.contains(&format!("{label}.{k}")) {
+                problems.push(format!("{name}: the prose never cites Figure {label}.{k}"));
             }
         }
         total += figures.len();
     }
+    assert!(pages.iter().filter(|p| p.1.parse::<u32>().is_err()).count() >= 6, "appendices found: {pages:?}");
     assert!(total >= 20, "figures found: {total}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

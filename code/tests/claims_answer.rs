@@ -56,8 +56,15 @@ fn the_answer_paragraph() {
     // λmax ≈ 2·mean(x²) and λmin ≈ 2·var(x)/mean(x²), each to 0.1 % on these data.
     assert!(rel(v("lambda_max"), v("answer_two_mean_x2")) < 1e-3);
     assert!(rel(v("lambda_min"), v("answer_lambda_min_approx")) < 1e-3);
-    // The flat direction is almost pure b because x̄ is large against sₓ.
+    // "Along the valley floor, which is almost pure intercept, the curvature is only λmin …:
+    // small because the surfaces sit far from 0 compared with their spread."
+    // Small: 2·var(x)/mean(x²) = 2/(1 + (x̄/sₓ)²), with x̄ more than twice sₓ.
     assert!(v("answer_mean_x") > 2.0 * v("answer_sd_x"));
+    let from_ratio = 2.0 / (1.0 + (v("answer_mean_x") / v("answer_sd_x")).powi(2));
+    assert!(rel(v("answer_lambda_min_approx"), from_ratio) < 1e-3, "{from_ratio}");
+    // Almost pure b: the w-component per unit of b-component is below its bound 1/(2sₓ),
+    // a bound that holds whatever x̄ (so the offset is not why v_min is almost pure b).
+    assert!(v("vmin_ratio") <= v("vmin_ratio_bound") && v("vmin_ratio_bound") < 0.05, "{}", v("vmin_ratio"));
     assert!(rel(v("answer_eta_lambda_min"), ch4::LR * v("lambda_min")) < 1e-12);
     // "about N steps": the measured count of chapter 4's table, and the predicted count at
     // the best fixed step agrees with its measured one to 1 %.

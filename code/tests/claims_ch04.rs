@@ -35,7 +35,7 @@ fn slope_ends_slightly_too_large() {
 
 /// "The excess loss L − L* falls from … €² by orders of magnitude within a few dozen steps,
 /// then stops improving" / appendix: "the excess loss L − L* falls by orders of magnitude
-/// within a few dozen steps, then stays flat (Figure A.1)".
+/// within a few dozen steps, then stays flat (Figure B.1)".
 #[test]
 fn excess_loss_drops_by_orders_of_magnitude_then_stalls() {
     let d = paris_rents(BOOK_SEED);
