@@ -302,3 +302,24 @@ fn every_figure_is_numbered_captioned_and_cited() {
     assert!(total >= 20, "figures found: {total}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A chapter a reader can finish: at most 250 lines of markdown (issue 11). Optional
+/// material goes to an appendix (CONTRIBUTING.md, "Chapter length").
+#[test]
+fn every_chapter_is_at_most_250_lines() {
+    let mut long = Vec::new();
+    let mut chapters = 0;
+    for entry in std::fs::read_dir(gd_book::root().join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("ch") && name.ends_with(".md") {
+            chapters += 1;
+            let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+            if lines > 250 {
+                long.push(format!("{name}: {lines} lines"));
+            }
+        }
+    }
+    assert_eq!(chapters, 10);
+    assert!(long.is_empty(), "move optional material to an appendix: {}", long.join(", "));
+}
