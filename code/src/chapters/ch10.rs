@@ -12,7 +12,7 @@ use crate::linalg::{self, Method};
 use crate::nist;
 use crate::gd;
 use crate::plot::{self, DrawResult, palette};
-use crate::report::{Report, fmt_sig};
+use crate::report::{Report, fmt_sci, fmt_sig};
 
 /// Gradient descent settings for the comparison: standardized data, η = 0.1, stop when
 /// the standardized gradient is below 1e-13.
@@ -204,7 +204,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     for (name, w, b) in &fits {
         let (mse, _) = linalg::mse_r2(&x, &d.y, &[*b, *w]);
         let (dw, db) = (rel(*w, w_ref), rel(*b, b_ref));
-        table.push_str(&format!("| {name} | {w:.12} | {b:.10} | {mse:.6} | {dw:.1e} | {db:.1e} |\n"));
+        table.push_str(&format!("| {name} | {w:.12} | {b:.10} | {mse:.6} | {} | {} |\n", fmt_sci(dw, 2), fmt_sci(db, 2)));
         if *name == "gd" {
             gd_diff = dw.max(db);
         } else {
@@ -229,10 +229,10 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     );
     for s in &shifts {
         table.push_str(&format!(
-            "| 1e{} | {:.1e} | {:.1e} | {} |\n",
-            s.offset.log10().round(),
-            s.kappa,
-            s.kappa * s.kappa,
+            "| {} | {} | {} | {} |\n",
+            fmt_sci(s.offset, 1),
+            kappa_cell(s.kappa),
+            kappa_cell(s.kappa * s.kappa),
             s.lre.map(cell).join(" | ")
         ));
     }
@@ -297,12 +297,12 @@ fn nist_section(r: &mut Report, rows: &[NistRow]) -> Result<()> {
         }
         let steps = row.scores[3].as_ref().map_or(0, |s| s.refinement_steps);
         table.push_str(&format!(
-            "| {} | {} | {} | {:.1e} | {:.1e} | {} | {} | {:.1} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {:.1} | {} |\n",
             row.name,
             row.n,
             row.p,
-            row.kappa_raw,
-            row.kappa,
+            kappa_cell(row.kappa_raw),
+            kappa_cell(row.kappa),
             row.min().map(cell).join(" | "),
             steps,
             row.decimal.min(),
@@ -359,10 +359,10 @@ fn nist_section(r: &mut Report, rows: &[NistRow]) -> Result<()> {
     for row in rows {
         let qr_coef = row.scores[1].as_ref().map(|s| s.min_of(nist::STATISTICS[0].1));
         table.push_str(&format!(
-            "| {} | {:.1e} | {:.1e} | {:.1} | {} | {:.1} | {} | {:.1} | {} |\n",
+            "| {} | {} | {} | {:.1} | {} | {:.1} | {} | {:.1} | {} |\n",
             row.name,
-            row.kappa_raw,
-            row.kappa,
+            kappa_cell(row.kappa_raw),
+            kappa_cell(row.kappa),
             row.raw_qr,
             cell(qr_coef),
             row.truncated_svd,
@@ -607,4 +607,9 @@ mod tests {
         let msg = build(&d).unwrap_err().to_string();
         assert!(msg.contains("rank-deficient") && msg.contains("constant"), "{msg}");
     }
+}
+
+/// A condition number in a table, to two digits: plain below 1000, else × 10ᵏ.
+fn kappa_cell(kappa: f64) -> String {
+    if kappa < 1000.0 { fmt_sig(kappa, 2) } else { fmt_sci(kappa, 2) }
 }

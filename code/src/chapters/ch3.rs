@@ -6,7 +6,7 @@ use crate::data::Dataset;
 use crate::error::Result;
 use crate::grad::{finite_differences, gradients, relative_difference};
 use crate::loss::mse;
-use crate::report::{Report, fmt_sig};
+use crate::report::{Report, fmt_sci, fmt_sig};
 use crate::stats;
 
 /// The points where the hand gradient is checked: the notebook's start, the true line,
@@ -49,15 +49,15 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             worst_elsewhere = worst_elsewhere.max(rw).max(rb);
         }
         table += &format!(
-            "| ({}, {}) | {} | {} | {:.1e} | {} | {} | {:.1e} |\n",
+            "| ({}, {}) | {} | {} | {} | {} | {} | {} |\n",
             crate::plot::tick((w * 100.0).round() / 100.0),
             crate::plot::tick((b * 100.0).round() / 100.0),
             fmt_sig(hw, 9),
             fmt_sig(nw, 9),
-            rw,
+            fmt_sci(rw, 2),
             fmt_sig(hb, 9),
             fmt_sig(nb, 9),
-            rb
+            fmt_sci(rb, 2)
         );
     }
     r.number_sci("worst_rel_diff", worst, 2);

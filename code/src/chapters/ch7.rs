@@ -588,7 +588,7 @@ fn minibatch_epochs(r: &mut Report, d: &Dataset, of_rows: usize) -> Result<Vec<(
             r.number(&format!("sgd_{sk}_{m}_ratio"), ratio, 3);
             mb_table += &format!(
                 "| {} | {m} | {} | {} | {} | {} |\n",
-                if sk == "raw" { "raw, η = 1e-5" } else { "standardized, η = 0.05" },
+                if sk == "raw" { format!("raw, η = {}", fmt_sci(lr, 1)) } else { format!("standardized, η = {lr}") },
                 d.len().div_ceil(m.min(d.len())),
                 fmt_sci(rw, 2),
                 fmt_sci(rb, 2),

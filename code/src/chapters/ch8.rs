@@ -11,7 +11,7 @@ use crate::grad::{finite_differences, gradients};
 use crate::loss::mse;
 use crate::gd::gradient_descent;
 use crate::plot::{self, DrawResult, palette};
-use crate::report::{Report, fmt_sig};
+use crate::report::{Report, fmt_sci, fmt_sig};
 use crate::standardize::Scaling;
 use crate::stats;
 
@@ -189,7 +189,7 @@ fn check_table(auto: (f64, f64), hand: (f64, f64), fd: (f64, f64)) -> String {
     for (name, g) in [("autodiff (the tape)", auto), ("hand formula (`grad::gradients`)", hand), ("central finite differences", fd)] {
         t += &format!("| {name} | {:.12} | {:.12} |\n", g.0, g.1);
     }
-    let e = |d: f64| if d == 0.0 { "0".to_string() } else { format!("{d:.1e}") };
+    let e = |d: f64| fmt_sci(d, 2);
     t += &format!("| autodiff − hand | {} | {} |\n", e(auto.0 - hand.0), e(auto.1 - hand.1));
     t += &format!("| autodiff − finite differences | {} | {} |\n", e(auto.0 - fd.0), e(auto.1 - fd.1));
     t
