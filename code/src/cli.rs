@@ -149,6 +149,13 @@ fn try_run(
     let dir = common.out_dir(chapter_dir);
     report.write_to(&dir)?;
     let _ = writeln!(std::io::stderr(), "wrote {} files to {}", report.all_files().len(), dir.display());
+    if !report.undefined().is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: undefined on these data, written as null (JSON) and — (values.md): {} (a ratio to b* = 0 or to a perfect fit's zero error)",
+            report.undefined().join(", ")
+        );
+    }
     if common.json {
         print_stdout(&format!("{}\n", serde_json::to_string_pretty(&report.json()).expect("JSON map serialises")))
     } else {

@@ -18,6 +18,8 @@ pub struct Report {
     files: Vec<(String, Vec<u8>)>,
     /// Keys of numbers that came out NaN or infinite; [`Report::write_to`] refuses them.
     non_finite: Vec<String>,
+    /// Keys of ratios with a zero denominator on these data, written as null / "—".
+    undefined: Vec<String>,
 }
 
 impl Report {
@@ -36,6 +38,38 @@ impl Report {
     pub fn number_sci(&mut self, key: &str, value: f64, sig: usize) -> &mut Self {
         self.note_non_finite(key, value);
         self.insert(key, Value::from(value), fmt_sci(value, sig))
+    }
+
+    /// A ratio the chapter quotes that some data leave undefined: its denominator is exactly
+    /// 0 (b* = 0 for y = a·x, a zero standard error for a perfect fit), or it overflows.
+    /// Then JSON gets `null` and prose "—" instead of a refusal, and [`Report::undefined`]
+    /// names it so the binary can say why.
+    pub fn ratio(&mut self, key: &str, numerator: f64, denominator: f64, sig: usize) -> &mut Self {
+        let value = numerator / denominator;
+        if denominator == 0.0 || !value.is_finite() {
+            return self.undefined_number(key);
+        }
+        self.number(key, value, sig)
+    }
+
+    /// As [`Report::ratio`], in scientific notation.
+    pub fn ratio_sci(&mut self, key: &str, numerator: f64, denominator: f64, sig: usize) -> &mut Self {
+        let value = numerator / denominator;
+        if denominator == 0.0 || !value.is_finite() {
+            return self.undefined_number(key);
+        }
+        self.number_sci(key, value, sig)
+    }
+
+    /// A number these data leave undefined (see [`Report::ratio`]): `null` and "—".
+    pub fn undefined_number(&mut self, key: &str) -> &mut Self {
+        self.undefined.push(key.to_string());
+        self.insert(key, Value::Null, "—".to_string())
+    }
+
+    /// Keys of ratios these data leave undefined (see [`Report::ratio`]).
+    pub fn undefined(&self) -> &[String] {
+        &self.undefined
     }
 
     pub fn integer(&mut self, key: &str, value: i64) -> &mut Self {

@@ -285,3 +285,29 @@ fn regression_two_points_with_a_zero_intercept_are_refused_not_nan() {
         run_bounded(chapter, d.clone()).unwrap();
     }
 }
+
+/// Was: chapter 4 refused a perfect line (y = 2x + 1, the first data a programmer tries:
+/// the stuck intercept in standard errors divided by a zero standard error), and chapters 4
+/// and 5 refused y = 3x (ratios to b* = 0). Those ratios are now undefined — null in JSON,
+/// "—" in prose, named on stderr — and every chapter runs; chapter 7 alone still refuses
+/// b* = 0, in one line, because its mini-batch spreads are relative to |b*|.
+#[test]
+fn perfect_lines_run_with_undefined_ratios() {
+    let x: Vec<f64> = (0..20).map(|i| 20.0 + 4.0 * i as f64).collect();
+    let exact = Dataset::new(x.clone(), x.iter().map(|v| 2.0 * v + 1.0).collect()).unwrap();
+    let through_origin = Dataset::new(x.clone(), x.iter().map(|v| 3.0 * v).collect()).unwrap();
+    for c in linreg::chapters::ALL {
+        let (r, _) = c.run(&exact).unwrap_or_else(|e| panic!("{} on y = 2x + 1: {e}", c.name));
+        r.check_finite().unwrap();
+        if c.name == "chapter7" {
+            assert!(error_of("chapter7", &through_origin).contains("exactly 0"));
+            continue;
+        }
+        let (r, _) = c.run(&through_origin).unwrap_or_else(|e| panic!("{} on y = 3x: {e}", c.name));
+        for key in r.undefined() {
+            assert!(r.json()[key].is_null() && r.values_md().contains(&format!("ANCHOR: {key}\n—\n")), "{key}");
+        }
+    }
+    let (r, _) = chapter("chapter4").run(&exact).unwrap();
+    assert_eq!(r.undefined(), ["stuck_b_in_se", "stuck_w_in_se", "stuck_cost_pct"]);
+}

@@ -84,7 +84,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("w_star", ws, 4).number("b_star", bs, 4).number("mse_star", mse(&d.x, &d.y, ws, bs), 4);
     r.number("w_10", w10, 4).number("b_10", trace.b[10], 4);
     r.number("w_final", wf, 4).number("b_final", bf, 4);
-    r.number("w_final_frac", wf / ws, 4).number("b_final_frac", bf / bs, 3);
+    r.ratio("w_final_frac", wf, ws, 4).ratio("b_final_frac", bf, bs, 3);
     r.number("b_moved", bf - START.1, 3).number("b_gap_start", bs - START.1, 4);
     r.number("b_moved_pct", 100.0 * (bf - START.1) / (bs - START.1), 2);
     r.number("w_overshoot", wf - ws, 3);

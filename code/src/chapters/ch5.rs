@@ -75,8 +75,13 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let (w_back, b_back) = scaling.to_original((wt, bt));
     r.number("gd_w_tilde", wt, 6).number_sci("gd_b_tilde_below", rounding_bound(bt), 1);
     r.number("gd_w", w_back, 6).number("gd_b", b_back, 6);
-    r.number_sci("gd_rel_gap_w_below", rounding_bound((w_back - w_star) / w_star), 1);
-    r.number_sci("gd_rel_gap_b_below", rounding_bound((b_back - b_star) / b_star), 1);
+    for (key, got, star) in [("gd_rel_gap_w_below", w_back, w_star), ("gd_rel_gap_b_below", b_back, b_star)] {
+        if star == 0.0 {
+            r.undefined_number(key);
+        } else {
+            r.number_sci(key, rounding_bound((got - star) / star), 1);
+        }
+    }
     r.number("gd_loss_tilde", *run.loss.last().expect("a trace has a start"), 4);
     r.number("gd_loss", mse(&d.x, &d.y, w_back, b_back), 4);
     let std_curv = Curvature::of(&xt);

@@ -100,11 +100,11 @@ pub fn numbers(r: &mut Report, d: &Dataset, c: &Curvature, trace: &Trace, shrink
     let (se_w, se_b) = standard_errors(d);
     let (wf, bf) = trace.last();
     let l_star = mse(&d.x, &d.y, ws, bs);
-    r.number("stuck_b_gap", bs - bf, 3).number("stuck_se_b", se_b, 3).number("stuck_b_in_se", (bs - bf) / se_b, 2);
-    r.number("stuck_w_in_se", (wf - ws) / se_w, 2);
+    r.number("stuck_b_gap", bs - bf, 3).number("stuck_se_b", se_b, 3).ratio("stuck_b_in_se", bs - bf, se_b, 2);
+    r.ratio("stuck_w_in_se", wf - ws, se_w, 2);
     // Too steep and too low compensate near the data's centre: the lines' gap at x̄.
     r.number("stuck_gap_at_mean", ((wf - ws) * stats::mean(&d.x) + bf - bs).abs(), 2);
-    r.number("stuck_cost_pct", 100.0 * (mse(&d.x, &d.y, wf, bf) - l_star) / l_star, 2);
+    r.ratio("stuck_cost_pct", 100.0 * (mse(&d.x, &d.y, wf, bf) - l_star), l_star, 2);
 }
 
 /// The notebook's run seen along the eigen-directions: chapter 4's opening picture.
