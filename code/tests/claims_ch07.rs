@@ -135,7 +135,7 @@ fn adaptive_methods_survive_the_whole_sweep() {
         assert_eq!(v(&format!("sweep_raw_{key}_largest_stable")), 1000.0, "{key}");
     }
     let best = v("sweep_raw_adam_best_lr");
-    assert!(best >= 10.0 && best <= 1000.0, "{best}");
+    assert!((10.0..=1000.0).contains(&best), "{best}");
 }
 
 /// "with the full batch, m = 50, a fixed point: no noise at all"; "On standardized data the

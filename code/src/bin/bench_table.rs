@@ -22,6 +22,9 @@ const VARIANTS: [(&str, &str); 4] = [
 ];
 const SIZES: [usize; 2] = [50, 1_000_000];
 
+/// The files one benchmark writes, or why it has none.
+type Tables = Result<Vec<(&'static str, String)>, String>;
+
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("code/ is inside the repository");
     let criterion = std::env::var_os("CARGO_TARGET_DIR")
@@ -31,7 +34,7 @@ fn main() -> ExitCode {
     let out = root.join("src/generated/bench");
     let gradient = criterion.join("gradient");
     // Each benchmark's files are written when it has results; the others are left as they were.
-    let tables: [(&str, Result<Vec<(&str, String)>, String>); 2] = [
+    let tables: [(&str, Tables); 2] = [
         (
             "gradient",
             table(&gradient).and_then(|md| Ok(vec![("gradient.md", md), ("values.md", bandwidth(&gradient)?)])),

@@ -541,6 +541,11 @@ fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 5])]) -> 
     })
 }
 
+/// A condition number in a table, to two digits: plain below 1000, else × 10ᵏ.
+fn kappa_cell(kappa: f64) -> String {
+    if kappa < 1000.0 { fmt_sig(kappa, 2) } else { fmt_sci(kappa, 2) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -607,9 +612,4 @@ mod tests {
         let msg = build(&d).unwrap_err().to_string();
         assert!(msg.contains("rank-deficient") && msg.contains("constant"), "{msg}");
     }
-}
-
-/// A condition number in a table, to two digits: plain below 1000, else × 10ᵏ.
-fn kappa_cell(kappa: f64) -> String {
-    if kappa < 1000.0 { fmt_sig(kappa, 2) } else { fmt_sci(kappa, 2) }
 }

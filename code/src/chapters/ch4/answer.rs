@@ -88,7 +88,7 @@ pub fn numbers(r: &mut Report, d: &Dataset, c: &Curvature, trace: &Trace, shrink
 
     // κ(H) = κ(XᵀX) = κ(X)²: H = (2/n)XᵀX for X = [1 | x], and the singular values of XᵀX
     // are the squares of those of X. Chapter 10 quotes κ(X) of the same design.
-    let x = linalg::design(&[d.x.clone()], true);
+    let x = linalg::design(std::slice::from_ref(&d.x), true);
     let kx = linalg::condition_number(&x);
     r.number("kappa_x_raw", kx, 4).number("kappa_x_raw_sq", kx * kx, 4);
     // Chapter 10 scales X's columns to (nearly) unit norm before solving: for XᵀX that is
