@@ -554,6 +554,39 @@ for (const img of main.querySelectorAll('figure img[src$=".svg"]')) {
 return out;
 "#;
 
+/// Every piece of text on the page (prose, captions, tables, code tokens, links, the
+/// answer box, the widgets) against the background it sits on: the WCAG contrast ratio
+/// for body text, 4.5:1, in each theme. One line per colour pair that falls short.
+const CONTRAST: &str = r#"
+const out = [];
+const rgba = (s) => { const m = s.match(/[\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+const L = ([r, g, b]) => 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+const bgOf = (el) => {
+  for (let a = el; a; a = a.parentElement) {
+    const c = rgba(getComputedStyle(a).backgroundColor);
+    if (c[3] > 0.5) return c;
+  }
+  return rgba(getComputedStyle(document.body).backgroundColor);
+};
+const seen = new Set();
+for (const el of document.querySelectorAll('main *')) {
+  if (el.closest('svg, .katex-mathml')) continue;
+  const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  if (!own) continue;
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) continue;
+  const cs = getComputedStyle(el);
+  if (cs.visibility === 'hidden' || parseFloat(cs.opacity) === 0) continue;
+  const fg = rgba(cs.color), bg = bgOf(el);
+  const [a, b] = [L(fg), L(bg)].sort((x, y) => y - x);
+  const ratio = (a + 0.05) / (b + 0.05);
+  const key = `${el.tagName}.${el.className} ${cs.color} on ${bg.join(',')}`;
+  if (ratio < 4.5 && !seen.has(key)) { seen.add(key); out.push(`${key} «${el.textContent.trim().slice(0, 30)}» ${ratio.toFixed(2)}:1`); }
+}
+return out;
+"#;
+
 /// Each committed figure's smallest `font-size`, keyed by its path under `src/`.
 fn svg_min_font_sizes() -> serde_json::Map<String, Value> {
     let src = gd_book::root().join("src");
@@ -636,12 +669,16 @@ fn every_page_photographed_in_light_and_navy_and_on_a_phone() {
     let (s, site) = (&browser.session, &browser.site);
     let dir = gd_book::root().join("target/browser-artifacts/pages");
     std::fs::create_dir_all(&dir).unwrap();
+    let mut faint = Vec::new();
     for theme in ["light", "navy"] {
         s.emulate(1280, false);
         s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
         for page in book_pages() {
             s.goto_settled(&format!("{site}/{page}"));
             s.screenshot_page(&dir, &format!("{}-{theme}", page.trim_end_matches(".html")), 1280);
+            for o in s.js(CONTRAST, json!([])).as_array().unwrap() {
+                faint.push(format!("{theme}, {page}: {}", o.as_str().unwrap()));
+            }
         }
     }
     // A phone (390 CSS px), every page in both themes.
@@ -651,6 +688,9 @@ fn every_page_photographed_in_light_and_navy_and_on_a_phone() {
         for page in book_pages() {
             s.goto_settled(&format!("{site}/{page}"));
             s.screenshot_page(&dir, &format!("{}-390px-{theme}", page.trim_end_matches(".html")), 390);
+            for o in s.js(CONTRAST, json!([])).as_array().unwrap() {
+                faint.push(format!("{theme} 390 px, {page}: {}", o.as_str().unwrap()));
+            }
         }
     }
     s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
@@ -669,4 +709,21 @@ fn every_page_photographed_in_light_and_navy_and_on_a_phone() {
     assert!(rel(num(0), fit.0) < 1e-12 && rel(num(1), fit.1) < 1e-12, "button at {shown}, optimum {fit:?}");
     assert!(rel(num(2), loss::mse(&d.x, &d.y, fit.0, fit.1)) < 1e-12, "MSE at the button: {shown}");
     assert!(!shown[3].as_str().unwrap().contains("times lower"), "at the optimum: {shown}");
+    assert!(faint.is_empty(), "{} texts below 4.5:1 contrast:\n{}", faint.len(), faint.join("\n"));
+
+    // The one-paragraph answer stands in its own box, in both themes.
+    for theme in ["light", "navy"] {
+        s.js("localStorage.setItem('mdbook-theme', arguments[0])", json!([theme]));
+        for page in ["introduction.html", "ch04-gradient-descent.html"] {
+            s.goto_settled(&format!("{site}/{page}"));
+            let boxed = s.js(
+                "const a = document.querySelector('main .gd-answer');
+                 return a && a.textContent.includes('The answer in one paragraph')
+                   && getComputedStyle(a).backgroundColor !== getComputedStyle(document.body).backgroundColor;",
+                json!([]),
+            );
+            assert_eq!(boxed, json!(true), "{theme}, {page}: the answer paragraph is not in its box");
+        }
+    }
+    s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
 }
