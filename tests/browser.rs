@@ -518,7 +518,9 @@ return out;
 /// - no sub/superscript column poking past its formula (KaTeX's −2 px pull-back on
 ///   `.vlist-t2`): Chromium painted formulas ending in one faded (theme/layout.css);
 /// - figures: their smallest text, as shown, at least 11 px (the figure rule's bound), and
-///   a figure tapped opens its SVG alone (the image is a link to itself).
+///   a figure tapped opens its SVG alone (the image is a link to itself);
+/// - a table that scrolls on a phone: its data cells on one line (squeezed, they broke
+///   numbers before "× 10⁻⁴"), its first column in view however far it is scrolled.
 const LEGIBLE: &str = r#"
 const [mode, svgFont] = arguments;
 const out = [];
@@ -550,6 +552,25 @@ for (const img of main.querySelectorAll('figure img[src$=".svg"]')) {
   if (!(shown >= 11)) out.push(`${src}: its smallest text is ${shown.toFixed(1)} px as shown`);
   const link = img.closest('a');
   if (!link || link.getAttribute('href') !== src) out.push(`${src}: tapping it does not open the SVG`);
+}
+if (mode === 'phone') {
+  for (const w of document.querySelectorAll('main .table-wrapper.gd-scrolls')) {
+    const name = (w.querySelector('th') || w).textContent.trim().slice(0, 30);
+    for (const td of w.querySelectorAll('tbody td:not(:first-child)')) {
+      const r = document.createRange();
+      r.selectNodeContents(td);
+      const h = r.getBoundingClientRect().height, line = parseFloat(getComputedStyle(td).lineHeight) || 1.45 * parseFloat(getComputedStyle(td).fontSize);
+      if (h > 1.6 * line) { out.push(`table «${name}»: the cell «${td.textContent.trim().slice(0, 30)}» wraps (${h.toFixed(0)} px high, line ${line.toFixed(0)} px)`); break; }
+    }
+    const before = w.scrollLeft;
+    w.scrollLeft = w.scrollWidth;
+    const left = w.getBoundingClientRect().left;
+    for (const c of w.querySelectorAll('tr > :first-child')) {
+      const x = c.getBoundingClientRect().left;
+      if (Math.abs(x - left) > 1.5) { out.push(`table «${name}»: its first column scrolls away (at ${x.toFixed(0)} px, the box at ${left.toFixed(0)} px)`); break; }
+    }
+    w.scrollLeft = before;
+  }
 }
 return out;
 "#;
