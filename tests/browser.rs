@@ -518,7 +518,8 @@ return out;
 /// - no sub/superscript column poking past its formula (KaTeX's −2 px pull-back on
 ///   `.vlist-t2`): Chromium painted formulas ending in one faded (theme/layout.css);
 /// - figures: their smallest text, as shown, at least 11 px (the figure rule's bound), and
-///   a figure tapped opens its SVG alone (the image is a link to itself);
+///   a figure tapped opens its SVG alone (the image is a link to itself); the widgets'
+///   charts' text at least 10 px (they draw at the width they get, src/widgets);
 /// - a table that scrolls on a phone: its data cells on one line (squeezed, they broke
 ///   numbers before "× 10⁻⁴"), its first column in view however far it is scrolled.
 const LEGIBLE: &str = r#"
@@ -552,6 +553,12 @@ for (const img of main.querySelectorAll('figure img[src$=".svg"]')) {
   if (!(shown >= 11)) out.push(`${src}: its smallest text is ${shown.toFixed(1)} px as shown`);
   const link = img.closest('a');
   if (!link || link.getAttribute('href') !== src) out.push(`${src}: tapping it does not open the SVG`);
+}
+for (const t of main.querySelectorAll('.gd-widget svg text')) {
+  const svg = t.ownerSVGElement, vb = svg.viewBox.baseVal;
+  if (!t.getBoundingClientRect().height || !vb || !vb.width) continue;
+  const px = parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / vb.width;
+  if (px < 10) { out.push(`widget chart #${svg.id}: «${t.textContent}» is ${px.toFixed(1)} px`); break; }
 }
 if (mode === 'phone') {
   for (const w of document.querySelectorAll('main .table-wrapper.gd-scrolls')) {
