@@ -509,6 +509,136 @@ if (page.scrollWidth > page.clientWidth + 1) out.push(`the page itself scrolls s
 return out;
 "#;
 
+/// What a reader must be able to read, on a desktop and a phone (`arguments[1]`: each
+/// figure's smallest SVG font size in its own px, by `src`):
+/// - maths: no KaTeX glyph below 9.5 px (a scriptscript exponent in an inline fraction
+///   is the smallest TeX sets), and a sub/superscript on a symbol of the text (λ_min,
+///   v_max, x̄², not one nested inside a fraction or another script) at least 11 px and
+///   0.8 × the text around it (KaTeX: 0.7 × its 1.21 em maths, 0.85 × the text);
+/// - no sub/superscript column poking past its formula (KaTeX's −2 px pull-back on
+///   `.vlist-t2`): Chromium painted formulas ending in one faded (theme/layout.css);
+/// - figures: their smallest text, as shown, at least 11 px (the figure rule's bound), and
+///   a figure tapped opens its SVG alone (the image is a link to itself); the widgets'
+///   charts' text at least 10 px (they draw at the width they get, src/widgets);
+/// - a table that scrolls on a phone: its data cells on one line (squeezed, they broke
+///   numbers before "× 10⁻⁴"), its first column in view however far it is scrolled.
+const LEGIBLE: &str = r#"
+const [mode, svgFont] = arguments;
+const out = [];
+const main = document.querySelector('main');
+const text = (el) => el.textContent.replace(/\u200b/g, '').trim().slice(0, 40);
+for (const k of main.querySelectorAll('.katex')) {
+  if (k.getBoundingClientRect().width === 0) continue;
+  for (const e of k.querySelectorAll('.katex-html span')) {
+    if (e.children.length || !e.textContent.replace(/\u200b/g, '').trim()) continue;
+    const px = parseFloat(getComputedStyle(e).fontSize);
+    if (px < 9.5) out.push(`«${text(k)}»: «${e.textContent}» is ${px.toFixed(1)} px`);
+    const script = e.closest('.msupsub');
+    const nested = script && (script.parentElement.closest('.msupsub, .mfrac') || script.closest('.katex-display'));
+    const around = parseFloat(getComputedStyle(k.parentElement).fontSize);
+    if (script && !nested && px < Math.max(11, 0.8 * around)) {
+      out.push(`«${text(k)}»: the script «${e.textContent}» is ${px.toFixed(1)} px beside ${around.toFixed(1)} px text`);
+    }
+  }
+}
+for (const v of main.querySelectorAll('.katex .vlist-t2')) {
+  const poke = v.getBoundingClientRect().right - v.parentElement.getBoundingClientRect().right;
+  if (poke > 0.5) out.push(`«${text(v.closest('.katex'))}»: a script pokes ${poke.toFixed(1)} px past its formula`);
+}
+for (const img of main.querySelectorAll('figure img[src$=".svg"]')) {
+  const src = img.getAttribute('src');
+  const font = svgFont[src.replace(/^(\.\.\/)+/, '')];
+  if (font === undefined) { out.push(`${src}: no font size known`); continue; }
+  const shown = font * img.getBoundingClientRect().width / img.naturalWidth;
+  if (!(shown >= 11)) out.push(`${src}: its smallest text is ${shown.toFixed(1)} px as shown`);
+  const link = img.closest('a');
+  if (!link || link.getAttribute('href') !== src) out.push(`${src}: tapping it does not open the SVG`);
+}
+for (const t of main.querySelectorAll('.gd-widget svg text')) {
+  const svg = t.ownerSVGElement, vb = svg.viewBox.baseVal;
+  if (!t.getBoundingClientRect().height || !vb || !vb.width) continue;
+  const px = parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / vb.width;
+  if (px < 10) { out.push(`widget chart #${svg.id}: «${t.textContent}» is ${px.toFixed(1)} px`); break; }
+}
+if (mode === 'phone') {
+  for (const w of document.querySelectorAll('main .table-wrapper.gd-scrolls')) {
+    const name = (w.querySelector('th') || w).textContent.trim().slice(0, 30);
+    for (const td of w.querySelectorAll('tbody td:not(:first-child)')) {
+      const r = document.createRange();
+      r.selectNodeContents(td);
+      const h = r.getBoundingClientRect().height, line = parseFloat(getComputedStyle(td).lineHeight) || 1.45 * parseFloat(getComputedStyle(td).fontSize);
+      if (h > 1.6 * line) { out.push(`table «${name}»: the cell «${td.textContent.trim().slice(0, 30)}» wraps (${h.toFixed(0)} px high, line ${line.toFixed(0)} px)`); break; }
+    }
+    const before = w.scrollLeft;
+    w.scrollLeft = w.scrollWidth;
+    const left = w.getBoundingClientRect().left;
+    for (const c of w.querySelectorAll('tr > :first-child')) {
+      const x = c.getBoundingClientRect().left;
+      if (Math.abs(x - left) > 1.5) { out.push(`table «${name}»: its first column scrolls away (at ${x.toFixed(0)} px, the box at ${left.toFixed(0)} px)`); break; }
+    }
+    w.scrollLeft = before;
+  }
+}
+return out;
+"#;
+
+/// Every piece of text on the page (prose, captions, tables, code tokens, links, the
+/// answer box, the widgets) against the background it sits on: the WCAG contrast ratio
+/// for body text, 4.5:1, in each theme. One line per colour pair that falls short.
+const CONTRAST: &str = r#"
+const out = [];
+const rgba = (s) => { const m = s.match(/[\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+const L = ([r, g, b]) => 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+const bgOf = (el) => {
+  for (let a = el; a; a = a.parentElement) {
+    const c = rgba(getComputedStyle(a).backgroundColor);
+    if (c[3] > 0.5) return c;
+  }
+  return rgba(getComputedStyle(document.body).backgroundColor);
+};
+const seen = new Set();
+for (const el of document.querySelectorAll('main *')) {
+  if (el.closest('svg, .katex-mathml')) continue;
+  const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  if (!own) continue;
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) continue;
+  const cs = getComputedStyle(el);
+  if (cs.visibility === 'hidden' || parseFloat(cs.opacity) === 0) continue;
+  const fg = rgba(cs.color), bg = bgOf(el);
+  const [a, b] = [L(fg), L(bg)].sort((x, y) => y - x);
+  const ratio = (a + 0.05) / (b + 0.05);
+  const key = `${el.tagName}.${el.className} ${cs.color} on ${bg.join(',')}`;
+  if (ratio < 4.5 && !seen.has(key)) { seen.add(key); out.push(`${key} «${el.textContent.trim().slice(0, 30)}» ${ratio.toFixed(2)}:1`); }
+}
+return out;
+"#;
+
+/// Each committed figure's smallest `font-size`, keyed by its path under `src/`.
+fn svg_min_font_sizes() -> serde_json::Map<String, Value> {
+    let src = gd_book::root().join("src");
+    let size = regex::Regex::new(r#"font-size="([0-9.]+)""#).unwrap();
+    let mut map = serde_json::Map::new();
+    let mut stack = vec![src.join("generated")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "svg") {
+                let svg = std::fs::read_to_string(&path).unwrap();
+                let min = size.captures_iter(&svg).map(|c| c[1].parse::<f64>().unwrap()).fold(f64::INFINITY, f64::min);
+                let key = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+                if min.is_finite() {
+                    map.insert(key, json!(min));
+                }
+            }
+        }
+    }
+    map
+}
+
 /// The book's pages, in reading order, from its table of contents.
 fn book_pages() -> Vec<String> {
     let summary = std::fs::read_to_string(gd_book::root().join("src/SUMMARY.md")).unwrap();
@@ -532,6 +662,9 @@ fn nothing_is_wider_than_the_column_on_a_desktop_a_phone_or_paper() {
     // A desktop (mdBook's column is 750 px), a phone (iPhone 12–15: 390 CSS px), and
     // print (A4 at 96 px per inch, 794 px, less Chromium's default ~1 cm margins).
     let mut report = Vec::new();
+    let mut illegible = Vec::new();
+    let fonts = svg_min_font_sizes();
+    assert!(fonts.len() >= 20, "the figures' font sizes: {fonts:?}");
     let mut checked = 0;
     for (mode, width, print) in [("desktop", 1280, false), ("phone", 390, false), ("print", 718, true)] {
         s.emulate(width, print);
@@ -543,11 +676,17 @@ fn nothing_is_wider_than_the_column_on_a_desktop_a_phone_or_paper() {
             for o in offenders.as_array().unwrap() {
                 report.push(format!("{mode} {width} px, {page}: {}", o.as_str().unwrap()));
             }
+            if !print {
+                for o in s.js(LEGIBLE, json!([mode, fonts])).as_array().unwrap() {
+                    illegible.push(format!("{mode} {width} px, {page}: {}", o.as_str().unwrap()));
+                }
+            }
         }
     }
     s.emulate(1280, false);
     assert!(checked > 2 * 13, "pages checked: {checked}");
     assert!(report.is_empty(), "{} elements overflow the text column:\n{}", report.len(), report.join("\n"));
+    assert!(illegible.is_empty(), "{} things are hard to read:\n{}", illegible.len(), illegible.join("\n"));
 }
 
 #[test]
@@ -558,20 +697,31 @@ fn every_page_photographed_in_light_and_navy_and_on_a_phone() {
     let (s, site) = (&browser.session, &browser.site);
     let dir = gd_book::root().join("target/browser-artifacts/pages");
     std::fs::create_dir_all(&dir).unwrap();
+    let mut faint = Vec::new();
     for theme in ["light", "navy"] {
         s.emulate(1280, false);
         s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
         for page in book_pages() {
             s.goto_settled(&format!("{site}/{page}"));
             s.screenshot_page(&dir, &format!("{}-{theme}", page.trim_end_matches(".html")), 1280);
+            for o in s.js(CONTRAST, json!([])).as_array().unwrap() {
+                faint.push(format!("{theme}, {page}: {}", o.as_str().unwrap()));
+            }
+        }
+    }
+    // A phone (390 CSS px), every page in both themes.
+    s.emulate(390, false);
+    for theme in ["light", "navy"] {
+        s.js("localStorage.setItem('mdbook-theme', arguments[0])", json!([theme]));
+        for page in book_pages() {
+            s.goto_settled(&format!("{site}/{page}"));
+            s.screenshot_page(&dir, &format!("{}-390px-{theme}", page.trim_end_matches(".html")), 390);
+            for o in s.js(CONTRAST, json!([])).as_array().unwrap() {
+                faint.push(format!("{theme} 390 px, {page}: {}", o.as_str().unwrap()));
+            }
         }
     }
     s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
-    s.emulate(390, false);
-    for page in ["ch04-gradient-descent.html", "ch07-optimizers.html"] {
-        s.goto_settled(&format!("{site}/{page}"));
-        s.screenshot_page(&dir, &format!("{}-390px", page.trim_end_matches(".html")), 390);
-    }
 
     // The least-squares button lands exactly on the optimum, not on the sliders' grid.
     s.emulate(1280, false);
@@ -587,4 +737,21 @@ fn every_page_photographed_in_light_and_navy_and_on_a_phone() {
     assert!(rel(num(0), fit.0) < 1e-12 && rel(num(1), fit.1) < 1e-12, "button at {shown}, optimum {fit:?}");
     assert!(rel(num(2), loss::mse(&d.x, &d.y, fit.0, fit.1)) < 1e-12, "MSE at the button: {shown}");
     assert!(!shown[3].as_str().unwrap().contains("times lower"), "at the optimum: {shown}");
+    assert!(faint.is_empty(), "{} texts below 4.5:1 contrast:\n{}", faint.len(), faint.join("\n"));
+
+    // The one-paragraph answer stands in its own box, in both themes.
+    for theme in ["light", "navy"] {
+        s.js("localStorage.setItem('mdbook-theme', arguments[0])", json!([theme]));
+        for page in ["introduction.html", "ch04-gradient-descent.html"] {
+            s.goto_settled(&format!("{site}/{page}"));
+            let boxed = s.js(
+                "const a = document.querySelector('main .gd-answer');
+                 return a && a.textContent.includes('The answer in one paragraph')
+                   && getComputedStyle(a).backgroundColor !== getComputedStyle(document.body).backgroundColor;",
+                json!([]),
+            );
+            assert_eq!(boxed, json!(true), "{theme}, {page}: the answer paragraph is not in its box");
+        }
+    }
+    s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
 }

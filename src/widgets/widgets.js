@@ -146,6 +146,12 @@
      * draw in. `logY` takes log10 values in yr and labels powers of ten.
      */
     let clipCount = 0;
+    /** A two-panel widget's chart width in SVG units: 420, or what the panel gets on a phone
+        (down to 300), so its 12-unit text stays 12 px instead of shrinking to 9. */
+    function panelWidth(root) {
+      return Math.round(Math.min(420, Math.max(300, root.getBoundingClientRect().width - 24 || 420)));
+    }
+
     function chart(svg, W, H, xr, yr, xlabel, ylabel, logY) {
       const m = { l: 64, r: 12, t: 12, b: 44 };
       const sx = (v) => m.l + (v - xr[0]) / (xr[1] - xr[0]) * (W - m.l - m.r);
@@ -218,7 +224,7 @@
       const d = readData(root);
       root.textContent = "";
       const panels = html("div", { class: "gd-panels" }, root);
-      const W = 420, H = 320;
+      const W = panelWidth(root), H = 320;
       const scatter = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "fit-scatter", role: "img", "aria-label": "the data and the current line" }, panels);
       const contour = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "fit-contour", role: "img", "aria-label": "contours of the MSE with the current (w, b)" }, panels);
       const controls = html("div", { class: "gd-controls" }, root);
@@ -310,7 +316,7 @@
       const hint = html("p", { class: "gd-hint" }, root);
       const status = html("p", { class: "gd-readout", id: "gd-status", "aria-live": "polite" }, root);
       const panels = html("div", { class: "gd-panels" }, root);
-      const W = 420, H = 320;
+      const W = panelWidth(root), H = 320;
       const pathSvg = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "gd-path", role: "img", "aria-label": "the optimizer's path on the loss contours" }, panels);
       const lossSvg = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "gd-loss", role: "img", "aria-label": "excess loss against the step" }, panels);
 
@@ -402,7 +408,9 @@
       // In a scrolling box the layout check knows (scroll-cue.js marks it when it overflows).
       const table = html("table", { class: "gd-modes-table", id: "modes-table" }, html("div", { class: "gd-scroll gd-modes-box" }, root));
       const status = html("p", { class: "gd-readout", id: "modes-status", "aria-live": "polite" }, root);
-      const W = 640, H = 340;
+      // Drawn at the width it is shown (640 at most): on a phone a fixed 640-unit chart
+      // shrank to half, its 12-unit text to 6 px (tests/browser.rs checks >= 10 px).
+      const W = Math.round(Math.min(640, Math.max(320, root.getBoundingClientRect().width - 24 || 640))), H = 340;
       const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "modes-chart", class: "gd-modes-chart", role: "img", "aria-label": "the error's components along v_min and v_max against the step, log scale" }, root);
 
       function update() {
