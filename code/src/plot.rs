@@ -495,7 +495,7 @@ mod tests {
         assert_eq!(tick(0.6000000000000001), "0.6");
         assert_eq!(tick(-0.25), "-0.25");
         assert_eq!(tick(-1e-17 * 0.0), "0");
-        assert_eq!(tick(2.5e-5), "2.5 × 10⁻⁵");
+        assert_eq!(tick(2.5e-5), "2.5\u{a0}×\u{a0}10⁻⁵");
         assert_eq!(tick_on(-1.1e-16, 2.0), "0");
         assert_eq!(tick_on(0.5, 2.0), "0.5");
         // The lowest decade is always labelled, at most nine labels.
@@ -504,7 +504,7 @@ mod tests {
         assert_eq!(log_ticks(0.5e-3, 2.0), vec![1e-3, 1e-2, 1e-1, 1.0]);
         assert_eq!(tick_log(1e-6), "10⁻⁶");
         assert_eq!(tick_log(1000.0), "10³");
-        assert_eq!(tick_log(2.5e-6), "2.5 × 10⁻⁶");
+        assert_eq!(tick_log(2.5e-6), "2.5\u{a0}×\u{a0}10⁻⁶");
     }
 
     #[test]

@@ -224,7 +224,8 @@ pub fn fmt_sci(value: f64, sig: usize) -> String {
         .map(|c| if c == '-' { '⁻' } else { SUP[c.to_digit(10).expect("exponent digits") as usize] })
         .collect();
     // A bare power of ten reads better without "1 ×" (a bound like "< 10⁻¹⁵").
-    if mantissa == "1" { format!("10{sup}") } else { format!("{mantissa} × 10{sup}") }
+    // No-break spaces: a line never ends between the mantissa and its power of ten.
+    if mantissa == "1" { format!("10{sup}") } else { format!("{mantissa}\u{a0}×\u{a0}10{sup}") }
 }
 
 fn group_thousands(text: &str) -> String {
@@ -265,8 +266,8 @@ mod tests {
 
     #[test]
     fn scientific_notation() {
-        assert_eq!(fmt_sci(1.234e-10, 3), "1.23 × 10⁻¹⁰");
-        assert_eq!(fmt_sci(-4.0e5, 2), "-4.0 × 10⁵");
+        assert_eq!(fmt_sci(1.234e-10, 3), "1.23\u{a0}×\u{a0}10⁻¹⁰");
+        assert_eq!(fmt_sci(-4.0e5, 2), "-4.0\u{a0}×\u{a0}10⁵");
         assert_eq!(fmt_sci(2.5, 2), "2.5");
         assert_eq!(fmt_sci(1e-15, 1), "10⁻¹⁵");
         assert_eq!(fmt_sci(0.0, 2), "0");
