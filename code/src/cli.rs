@@ -148,7 +148,7 @@ fn try_run(
     let (report, summary) = build(&data)?;
     let dir = common.out_dir(chapter_dir);
     report.write_to(&dir)?;
-    let _ = writeln!(std::io::stderr(), "wrote {} files to {}", report.all_files().len(), dir.display());
+    let _ = writeln!(std::io::stderr(), "wrote {} files to {}", report.file_count(), dir.display());
     if !report.undefined().is_empty() {
         let _ = writeln!(
             std::io::stderr(),

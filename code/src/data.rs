@@ -118,6 +118,19 @@ pub fn check_usable(d: &Dataset) -> Result<()> {
     Ok(())
 }
 
+/// At most `max_rows` rows of `d`: all of them, or a seeded (ChaCha8, [`BOOK_SEED`]) random
+/// sample of that many, in their original order. For the experiments whose cost grows
+/// with n times a large factor (chapter 7's mini-batch replay, chapter 10's shifts).
+pub fn seeded_sample(d: &Dataset, max_rows: usize) -> Result<Dataset> {
+    if d.len() <= max_rows {
+        return Ok(d.clone());
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(BOOK_SEED);
+    let mut rows = rand::seq::index::sample(&mut rng, d.len(), max_rows).into_vec();
+    rows.sort_unstable();
+    Dataset::new(rows.iter().map(|&i| d.x[i]).collect(), rows.iter().map(|&i| d.y[i]).collect())
+}
+
 // ANCHOR: generate
 /// The book's data set: 50 apartments, surface uniform in [20, 100) m²,
 /// rent = 32 €/m² · surface + 200 € + Gaussian noise with σ = 100 €.

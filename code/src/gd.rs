@@ -4,7 +4,7 @@
 //! this module depends on none of it.
 
 use crate::error::{Error, Result};
-use crate::grad::gradients;
+use crate::grad::loss_and_gradients;
 use crate::loss::mse;
 use crate::quadratic::Quadratic;
 
@@ -57,8 +57,8 @@ pub fn gradient_descent(x: &[f64], y: &[f64], start: (f64, f64), lr: f64, iterat
     let (mut w, mut b) = start;
     let mut trace = Trace { lr, ..Trace::default() };
     for t in 0..=iterations {
-        let loss = mse(x, y, w, b);
-        let (gw, gb) = gradients(x, y, w, b);
+        // L = mse(x, y, w, b) and ∇L = gradients(x, y, w, b), in one pass over the data.
+        let (loss, (gw, gb)) = loss_and_gradients(x, y, w, b);
         trace.w.push(w);
         trace.b.push(b);
         trace.loss.push(loss);
@@ -146,24 +146,30 @@ pub fn gradient_descent_standardized(
     }
     let scaling = crate::standardize::Scaling::of(x, y)?;
     let (xs, ys) = scaling.apply(x, y);
-    // A shorter run's trace is a prefix of a longer one's, so the budget doubles until the
-    // gradient is small: each step costs O(n), and 10⁶ rows × `max_iterations` is too many.
-    let mut budget = max_iterations.min(64);
-    loop {
-        let trace = gradient_descent(&xs, &ys, (0.0, 0.0), lr, budget).converged()?;
-        if let Some(t) = trace.grad.iter().position(|(gw, gb)| gw.hypot(*gb) < tol) {
-            let (w, b) = scaling.to_original((trace.w[t], trace.b[t]));
+    // The steps of `gradient_descent`, stopped as soon as the gradient is small: each step
+    // costs O(n), so on 10⁶ rows neither a full-length trace nor a rerun is affordable.
+    let (mut w, mut b) = (0.0, 0.0);
+    let start_loss = mse(&xs, &ys, w, b);
+    for t in 0..=max_iterations {
+        let (loss, (gw, gb)) = loss_and_gradients(&xs, &ys, w, b);
+        if has_diverged(loss, start_loss) {
+            let what = format!("the loss grew from {start_loss:.4e} to {loss:.4e}");
+            return Err(Error::Diverged { iteration: t, lr, what });
+        }
+        if gw.hypot(gb) < tol {
+            let (w, b) = scaling.to_original((w, b));
             return Ok(StandardizedFit { w, b, iterations: t });
         }
-        if budget == max_iterations {
-            let (gw, gb) = *trace.grad.last().expect("a trace has a start");
+        if t == max_iterations {
             return Err(Error::Data(format!(
                 "gradient descent did not converge in {max_iterations} iterations (gradient norm {:.1e})",
                 gw.hypot(gb)
             )));
         }
-        budget = (2 * budget).min(max_iterations);
+        w -= lr * gw;
+        b -= lr * gb;
     }
+    unreachable!("the loop returns at t == max_iterations")
 }
 // ANCHOR_END: gd_standardized
 

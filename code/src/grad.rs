@@ -17,6 +17,22 @@ pub fn gradients(x: &[f64], y: &[f64], w: f64, b: f64) -> (f64, f64) {
 }
 // ANCHOR_END: gradients
 
+/// L(w, b) and ∇L(w, b) in one pass: [`crate::loss::mse`] and [`gradients`], each sum
+/// accumulated in the same order with the same operations, so the same bits. Gradient
+/// descent needs both at every step; on 10⁶ rows the three running sums of one loop wait
+/// for their additions side by side, where two loops wait in turn.
+pub fn loss_and_gradients(x: &[f64], y: &[f64], w: f64, b: f64) -> (f64, (f64, f64)) {
+    let n = x.len() as f64;
+    let (mut sq, mut gw, mut gb) = (0.0, 0.0, 0.0);
+    for (&xi, &yi) in x.iter().zip(y) {
+        let residual = yi - crate::loss::predict(xi, w, b);
+        sq += residual * residual;
+        gw += residual * xi;
+        gb += residual;
+    }
+    (sq / n, (-2.0 / n * gw, -2.0 / n * gb))
+}
+
 // ANCHOR: batch_gradient_sum
 /// The summed squared-error gradient over the rows `batch` (a mini-batch):
 /// (Σ 2(w·xᵢ + b − yᵢ)·xᵢ, Σ 2(w·xᵢ + b − yᵢ)). The caller divides by the batch size
@@ -54,6 +70,20 @@ pub fn relative_difference(a: f64, b: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::{data, loss::mse};
+
+    #[test]
+    fn one_pass_gives_the_bits_of_mse_and_gradients() {
+        let d = data::paris_rents(data::BOOK_SEED);
+        let x3: Vec<f64> = d.x.iter().map(|v| v * 1e3 + 0.1).collect();
+        for (x, y) in [(&d.x, &d.y), (&x3, &d.y)] {
+            for (w, b) in [(0.0, 0.0), (25.0, 100.0), (32.1, -7.3), (1e-3, 1e5)] {
+                let (loss, g) = loss_and_gradients(x, y, w, b);
+                assert_eq!(loss.to_bits(), mse(x, y, w, b).to_bits());
+                let h = gradients(x, y, w, b);
+                assert_eq!((g.0.to_bits(), g.1.to_bits()), (h.0.to_bits(), h.1.to_bits()));
+            }
+        }
+    }
 
     #[test]
     fn gradient_by_hand_on_two_points() {

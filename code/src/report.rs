@@ -11,6 +11,14 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
+/// `value` as one line of compact JSON, as `format!("{}\n", serde_json::json!(…))` writes it,
+/// without building a `serde_json::Value` tree first (one node per number of a data column).
+pub fn json_line<T: serde::Serialize>(value: &T) -> String {
+    let mut out = serde_json::to_string(value).expect("plain data always serialises");
+    out.push('\n');
+    out
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Report {
     values: Map<String, Value>,
@@ -148,10 +156,19 @@ impl Report {
     /// fixed order.
     pub fn all_files(&self) -> Vec<(String, Vec<u8>)> {
         let mut files = self.files.clone();
-        let json = serde_json::to_string_pretty(&self.json()).expect("a JSON map always serialises");
-        files.push(("values.json".into(), format!("{json}\n").into_bytes()));
+        files.push(("values.json".into(), self.values_json().into_bytes()));
         files.push(("values.md".into(), self.values_md().into_bytes()));
         files
+    }
+
+    /// How many files [`Report::all_files`] holds, without copying them.
+    pub fn file_count(&self) -> usize {
+        self.files.len() + 2
+    }
+
+    fn values_json(&self) -> String {
+        let json = serde_json::to_string_pretty(&self.json()).expect("a JSON map always serialises");
+        format!("{json}\n")
     }
 
     /// Writes every file into `dir` (created if needed). Each file is written to a
@@ -161,10 +178,13 @@ impl Report {
         self.check_finite()?;
         std::fs::create_dir_all(dir)
             .map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
-        for (name, bytes) in self.all_files() {
-            write_atomic(&dir.join(name), &bytes)?;
+        // The files of `all_files`, in its order, without copying them (a data file for a
+        // widget holds every row).
+        for (name, bytes) in &self.files {
+            write_atomic(&dir.join(name), bytes)?;
         }
-        Ok(())
+        write_atomic(&dir.join("values.json"), self.values_json().as_bytes())?;
+        write_atomic(&dir.join("values.md"), self.values_md().as_bytes())
     }
 }
 

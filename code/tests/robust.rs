@@ -223,6 +223,22 @@ fn chapter7_samples_many_rows_for_the_minibatch_runs() {
     assert!(r.file_text("minibatch.md").unwrap().contains("sample of 20\u{202f}000 of the 30\u{202f}000 rows"));
 }
 
+/// Chapter 10's shift experiment fits 51 problems; above `ch10::SHIFT_MAX_ROWS` rows it
+/// shifts a seeded sample (13 s at 10⁶ rows before) and its table says so; the Paris-style
+/// comparison of the methods still uses every row.
+#[test]
+fn chapter10_samples_many_rows_for_the_shift_experiment() {
+    let mut rng = ChaCha8Rng::seed_from_u64(6);
+    let x: Vec<f64> = (0..25_000).map(|_| rng.random_range(20.0..100.0)).collect();
+    let y: Vec<f64> = x.iter().map(|v| 32.0 * v + 200.0 + rng.random_range(-100.0..100.0)).collect();
+    let (r, _) = chapter("chapter10").run(&Dataset::new(x, y).unwrap()).unwrap();
+    r.check_finite().unwrap();
+    assert_eq!(r.json()["n"], 25_000);
+    let table = r.file_text("ch10-shift-lre.md").unwrap();
+    assert!(table.contains("sample of 20\u{202f}000 of the 25\u{202f}000 rows"), "{table}");
+    assert_eq!(table.lines().filter(|l| l.starts_with("| 1e")).count(), 10, "{table}");
+}
+
 /// Was: chapter4 on 20 000 rows with x up to 20 000 refused ("diverged at iteration 1");
 /// the divergence of the notebook's step is the reader's finding, so it is reported.
 #[test]

@@ -205,19 +205,40 @@ fn surface_figure(d: &Dataset, win: &Window) -> Result<String> {
 /// and contour levels as the figures: the data, the optimum, and the Hessian's
 /// eigen-decomposition (the widget draws the level sets of the quadratic as ellipses).
 fn widget_json(d: &Dataset, win: &Window, levels: Vec<f64>) -> String {
+    // Structs rather than `json!`: the same text, without a `Value` per data point.
+    #[derive(serde::Serialize)]
+    struct Window2 {
+        w: [f64; 2],
+        b: [f64; 2],
+    }
+    #[derive(serde::Serialize)]
+    struct Eigen {
+        lambda: [f64; 2],
+        v: [[f64; 2]; 2],
+    }
+    #[derive(serde::Serialize)]
+    struct Widget<'a> {
+        x: &'a [f64],
+        y: &'a [f64],
+        star: [f64; 2],
+        floor: f64,
+        truth: Option<[f64; 2]>,
+        window: Window2,
+        levels: Vec<f64>,
+        eigen: Eigen,
+    }
     let (w_star, b_star) = stats::least_squares(&d.x, &d.y);
     let c = crate::curvature::Curvature::of(&d.x);
-    let json = serde_json::json!({
-        "x": d.x,
-        "y": d.y,
-        "star": [w_star, b_star],
-        "floor": mse(&d.x, &d.y, w_star, b_star),
-        "truth": d.truth.map(|(w, b)| [w, b]),
-        "window": { "w": [win.w.0, win.w.1], "b": [win.b.0, win.b.1] },
-        "levels": levels,
-        "eigen": { "lambda": [c.lambda_min, c.lambda_max], "v": [c.v_min, c.v_max] },
-    });
-    format!("{json}\n")
+    crate::report::json_line(&Widget {
+        x: &d.x,
+        y: &d.y,
+        star: [w_star, b_star],
+        floor: mse(&d.x, &d.y, w_star, b_star),
+        truth: d.truth.map(|(w, b)| [w, b]),
+        window: Window2 { w: [win.w.0, win.w.1], b: [win.b.0, win.b.1] },
+        levels,
+        eigen: Eigen { lambda: [c.lambda_min, c.lambda_max], v: [c.v_min, c.v_max] },
+    })
 }
 
 // ANCHOR: contour_figure

@@ -482,6 +482,46 @@ pub const PLAYGROUND_BETA: f64 = SWEEP_BETA;
 /// the contour ellipses and the excess loss), a window and contour levels; plus the
 /// divergence rule of [`gd::has_diverged`] and the optimizers' constants.
 fn playground_json(d: &Dataset) -> Result<String> {
+    // Structs rather than `json!`: the same text, without a `Value` per data point.
+    #[derive(serde::Serialize)]
+    struct Eigen {
+        lambda: [f64; 2],
+        v: [[f64; 2]; 2],
+    }
+    #[derive(serde::Serialize)]
+    struct Window2 {
+        w: [f64; 2],
+        b: [f64; 2],
+    }
+    #[derive(serde::Serialize)]
+    struct Setting {
+        key: &'static str,
+        label: &'static str,
+        x: Vec<f64>,
+        y: Vec<f64>,
+        scaling: [f64; 4],
+        start: [f64; 2],
+        star: [f64; 2],
+        floor: f64,
+        hessian: crate::curvature::Sym2,
+        eigen: Eigen,
+        max_stable_lr: f64,
+        window: Window2,
+        levels: Vec<f64>,
+    }
+    #[derive(serde::Serialize)]
+    struct AdamSettings {
+        beta1: f64,
+        beta2: f64,
+        eps: f64,
+    }
+    #[derive(serde::Serialize)]
+    struct Playground {
+        divergence_factor: f64,
+        momentum_beta: f64,
+        adam: AdamSettings,
+        settings: Vec<Setting>,
+    }
     let mut settings = Vec::new();
     for (key, label, sc) in playground_settings(d)? {
         let (x, y) = sc.apply(&d.x, &d.y);
@@ -506,42 +546,35 @@ fn playground_json(d: &Dataset) -> Result<String> {
             .iter()
             .map(|&(w, b)| q.excess([w, b]))
             .fold(0.0, f64::max);
-        settings.push(serde_json::json!({
-            "key": key,
-            "label": label,
-            "x": x,
-            "y": y,
-            "scaling": [sc.x_mean, sc.x_sd, sc.y_mean, sc.y_sd],
-            "start": start,
-            "star": q.star,
-            "floor": q.floor,
-            "hessian": q.h,
-            "eigen": { "lambda": [c.lambda_min, c.lambda_max], "v": [c.v_min, c.v_max] },
-            "max_stable_lr": c.max_stable_lr(),
-            "window": { "w": [wlo, whi], "b": [blo, bhi] },
-            "levels": contour::excess_levels(q.floor, top, 9),
-        }));
+        settings.push(Setting {
+            key,
+            label,
+            x,
+            y,
+            scaling: [sc.x_mean, sc.x_sd, sc.y_mean, sc.y_sd],
+            start,
+            star: q.star,
+            floor: q.floor,
+            hessian: q.h,
+            eigen: Eigen { lambda: [c.lambda_min, c.lambda_max], v: [c.v_min, c.v_max] },
+            max_stable_lr: c.max_stable_lr(),
+            window: Window2 { w: [wlo, whi], b: [blo, bhi] },
+            levels: contour::excess_levels(q.floor, top, 9),
+        });
     }
     let adam = Adam::new(1.0);
-    let json = serde_json::json!({
-        "divergence_factor": gd::DIVERGENCE_FACTOR,
-        "momentum_beta": PLAYGROUND_BETA,
-        "adam": { "beta1": adam.beta1, "beta2": adam.beta2, "eps": adam.eps },
-        "settings": settings,
-    });
-    Ok(format!("{json}\n"))
+    Ok(crate::report::json_line(&Playground {
+        divergence_factor: gd::DIVERGENCE_FACTOR,
+        momentum_beta: PLAYGROUND_BETA,
+        adam: AdamSettings { beta1: adam.beta1, beta2: adam.beta2, eps: adam.eps },
+        settings,
+    }))
 }
 
 /// The rows the mini-batch experiment replays: all of them, or above [`MAX_ROWS`] a seeded
 /// random sample of that many (in their original order).
 fn minibatch_sample(d: &Dataset) -> Result<Dataset> {
-    if d.len() <= MAX_ROWS {
-        return Ok(d.clone());
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(data::BOOK_SEED);
-    let mut rows = rand::seq::index::sample(&mut rng, d.len(), MAX_ROWS).into_vec();
-    rows.sort_unstable();
-    Dataset::new(rows.iter().map(|&i| d.x[i]).collect(), rows.iter().map(|&i| d.y[i]).collect())
+    data::seeded_sample(d, MAX_ROWS)
 }
 
 /// The end-of-epoch spreads around θ* for every batch size, on raw and standardized data
