@@ -217,14 +217,14 @@ fn back_transform_table(d: &Dataset, tilde: (f64, f64), back: (f64, f64), star: 
          |---|---:|---:|---:|---:|\n",
     );
     t += &format!(
-        "| slope | w̃ = {} | w = {} €/m² | w* = {} €/m² | {} €/m² |\n",
+        "| slope | w̃\u{a0}=\u{a0}{} | w\u{a0}=\u{a0}{}\u{a0}€/m² | w*\u{a0}=\u{a0}{}\u{a0}€/m² | {}\u{a0}€/m² |\n",
         fmt_sig(tilde.0, 6),
         fmt_sig(back.0, 6),
         fmt_sig(star.0, 6),
         truth(0)
     );
     t += &format!(
-        "| intercept | b̃ < {} | b = {} € | b* = {} € | {} € |\n",
+        "| intercept | b̃\u{a0}<\u{a0}{} | b\u{a0}=\u{a0}{}\u{a0}€ | b*\u{a0}=\u{a0}{}\u{a0}€ | {}\u{a0}€ |\n",
         fmt_sci(rounding_bound(tilde.1), 1),
         fmt_sig(back.1, 6),
         fmt_sig(star.1, 6),

@@ -621,7 +621,8 @@ fn minibatch_epochs(r: &mut Report, d: &Dataset, of_rows: usize) -> Result<Vec<(
             r.number(&format!("sgd_{sk}_{m}_ratio"), ratio, 3);
             mb_table += &format!(
                 "| {} | {m} | {} | {} | {} | {} |\n",
-                if sk == "raw" { format!("raw, η = {}", fmt_sci(lr, 1)) } else { format!("standardized, η = {lr}") },
+                // No-break spaces: "η = 0.05" stays on one line in a narrow column.
+                if sk == "raw" { format!("raw, η\u{a0}=\u{a0}{}", fmt_sci(lr, 1)) } else { format!("standardized, η\u{a0}=\u{a0}{lr}") },
                 d.len().div_ceil(m.min(d.len())),
                 fmt_sci(rw, 2),
                 fmt_sci(rb, 2),
