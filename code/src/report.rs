@@ -223,7 +223,15 @@ pub fn fmt_sig(value: f64, sig: usize) -> String {
     if decimals > 0 && text.parse::<f64>().expect("just formatted").abs() >= 10f64.powi(magnitude + 1) {
         text = format!("{value:.prec$}", prec = decimals - 1);
     }
-    group_thousands(&text)
+    minus_sign(group_thousands(&text))
+}
+
+/// A typeset minus (U+2212) for a leading hyphen: "−74 254", as in the maths around it.
+fn minus_sign(text: String) -> String {
+    match text.strip_prefix('-') {
+        Some(rest) => format!("\u{2212}{rest}"),
+        None => text,
+    }
 }
 
 /// `value` in scientific notation for prose, `sig` significant digits, with a
@@ -236,7 +244,7 @@ pub fn fmt_sci(value: f64, sig: usize) -> String {
     let text = format!("{value:.prec$e}", prec = sig.saturating_sub(1));
     let (mantissa, exponent) = text.split_once('e').expect("{:e} always has an exponent");
     if exponent == "0" {
-        return mantissa.to_string();
+        return minus_sign(mantissa.to_string());
     }
     const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
     let sup: String = exponent
@@ -245,7 +253,8 @@ pub fn fmt_sci(value: f64, sig: usize) -> String {
         .collect();
     // A bare power of ten reads better without "1 ×" (a bound like "< 10⁻¹⁵").
     // No-break spaces: a line never ends between the mantissa and its power of ten.
-    if mantissa == "1" { format!("10{sup}") } else { format!("{mantissa}\u{a0}×\u{a0}10{sup}") }
+    let mantissa = minus_sign(mantissa.to_string());
+    if mantissa == "1" { format!("10{sup}") } else if mantissa == "\u{2212}1" { format!("\u{2212}10{sup}") } else { format!("{mantissa}\u{a0}×\u{a0}10{sup}") }
 }
 
 fn group_thousands(text: &str) -> String {
@@ -276,10 +285,10 @@ mod tests {
         assert_eq!(fmt_sig(1234.6, 4), "1235");
         assert_eq!(fmt_sig(123456.0, 4), "123\u{202f}500");
         assert_eq!(fmt_sig(591984.7, 3), "592\u{202f}000");
-        assert_eq!(fmt_sig(-12345.0, 6), "-12\u{202f}345.0");
+        assert_eq!(fmt_sig(-12345.0, 6), "\u{2212}12\u{202f}345.0");
         assert_eq!(fmt_sig(3384.2, 4), "3384");
         assert_eq!(fmt_sig(0.012345, 3), "0.0123");
-        assert_eq!(fmt_sig(-31.98765, 4), "-31.99");
+        assert_eq!(fmt_sig(-31.98765, 4), "\u{2212}31.99");
         assert_eq!(fmt_sig(9.9996, 4), "10.00");
         assert_eq!(fmt_sig(0.0, 4), "0");
     }
@@ -287,7 +296,7 @@ mod tests {
     #[test]
     fn scientific_notation() {
         assert_eq!(fmt_sci(1.234e-10, 3), "1.23\u{a0}×\u{a0}10⁻¹⁰");
-        assert_eq!(fmt_sci(-4.0e5, 2), "-4.0\u{a0}×\u{a0}10⁵");
+        assert_eq!(fmt_sci(-4.0e5, 2), "\u{2212}4.0\u{a0}×\u{a0}10⁵");
         assert_eq!(fmt_sci(2.5, 2), "2.5");
         assert_eq!(fmt_sci(1e-15, 1), "10⁻¹⁵");
         assert_eq!(fmt_sci(0.0, 2), "0");

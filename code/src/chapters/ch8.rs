@@ -187,7 +187,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
 fn check_table(auto: (f64, f64), hand: (f64, f64), fd: (f64, f64)) -> String {
     let mut t = String::from("| method | ∂L/∂w̃ | ∂L/∂b̃ |\n|---|---:|---:|\n");
     for (name, g) in [("autodiff (the tape)", auto), ("hand formula (`grad::gradients`)", hand), ("central finite differences", fd)] {
-        t += &format!("| {name} | {:.12} | {:.12} |\n", g.0, g.1);
+        // A typeset minus, as report::fmt_sig writes it.
+        let cell = |v: f64| format!("{v:.12}").replacen('-', "\u{2212}", 1);
+        t += &format!("| {name} | {} | {} |\n", cell(g.0), cell(g.1));
     }
     let e = |d: f64| fmt_sci(d, 2);
     t += &format!("| autodiff − hand | {} | {} |\n", e(auto.0 - hand.0), e(auto.1 - hand.1));
