@@ -92,3 +92,16 @@ fn one_step_is_exact_with_n_and_leaves_one_nth_with_n_minus_one() {
 fn learning_rates_thousands_of_times_apart() {
     assert!((1e3..1e4).contains(&v("mean_x2")), "{}", v("mean_x2"));
 }
+
+/// Solution 3: "On our data, in m², scaling alone does more: it takes κ from … to …,
+/// centering alone to …". And centering alone leaves κ = var(x) (population variance, in m⁴
+/// as a number), to 1 %.
+#[test]
+fn scaling_alone_does_more_than_centering_alone_here() {
+    assert!(v("kappa_scaled_only") < v("kappa_centered") && v("kappa_centered") < v("kappa_raw"));
+    let d = paris_rents(BOOK_SEED);
+    let n = d.x.len() as f64;
+    let mean = d.x.iter().sum::<f64>() / n;
+    let var = d.x.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+    assert!((v("kappa_centered") / var - 1.0).abs() < 0.01, "{} vs {var}", v("kappa_centered"));
+}
