@@ -19,7 +19,8 @@ fn get(v: &Value, key: &str) -> f64 {
 const SETS: [&str; 11] =
     ["norris", "pontius", "noint1", "noint2", "filip", "longley", "wampler1", "wampler2", "wampler3", "wampler4", "wampler5"];
 
-/// "Refined sits at 13 to 15 digits on every set."
+/// Figure 10.2: "Refined (green squares) keeps at least … digits on every set", and the
+/// summary's "to at least … digits": the quoted minimum is 13 or more, every set at most 15.
 #[test]
 fn refined_keeps_13_digits_on_every_set() {
     let v = values();
