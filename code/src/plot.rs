@@ -213,7 +213,11 @@ pub fn tick(v: f64) -> String {
     }
     let text = format!("{v:.6}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_string() } else { text.to_string() }
+    match text {
+        "-0" => "0".to_string(),
+        // The typeset minus, as in the prose (report::fmt_sig).
+        _ => text.replacen('-', "\u{2212}", 1),
+    }
 }
 
 /// Legend box in the book's style.
@@ -493,7 +497,7 @@ mod tests {
     fn ticks_are_short() {
         assert_eq!(tick(3500.0), "3500");
         assert_eq!(tick(0.6000000000000001), "0.6");
-        assert_eq!(tick(-0.25), "-0.25");
+        assert_eq!(tick(-0.25), "\u{2212}0.25");
         assert_eq!(tick(-1e-17 * 0.0), "0");
         assert_eq!(tick(2.5e-5), "2.5\u{a0}×\u{a0}10⁻⁵");
         assert_eq!(tick_on(-1.1e-16, 2.0), "0");
