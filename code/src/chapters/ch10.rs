@@ -56,14 +56,27 @@ pub const DECIMAL_FLOOR: f64 = 14.2;
 /// Methods scored on the NIST sets, in table order.
 pub const NIST_METHODS: [Method; 4] = [Method::Normal, Method::Qr, Method::Svd, Method::Refined];
 
+/// The versions of the outside tools whose correct digits the book quotes: one place, used
+/// by the reference table, the figure's legend and the figure's alt text (`reference_tools`).
+macro_rules! numpy {
+    () => {
+        "numpy 2.4"
+    };
+}
+macro_rules! statsmodels {
+    () => {
+        "statsmodels 0.15"
+    };
+}
+
 /// Correct digits of other tools on these files, measured elsewhere (reported in the
 /// project's issue 13; not computed by this book): (set, tool, min LRE of the coefficients).
 pub const REFERENCE: [(&str, &str, f64); 5] = [
-    ("Filip", "numpy 2.4 lstsq (LAPACK gelsd, default rcond)", 0.0),
-    ("Filip", "Householder QR (numpy 2.4 / statsmodels 0.15)", 8.0),
-    ("Longley", "numpy 2.4 lstsq / statsmodels 0.15 OLS", 10.9),
-    ("Wampler5", "numpy 2.4 lstsq / statsmodels 0.15 OLS", 5.8),
-    ("Pontius", "numpy 2.4 lstsq (LAPACK gelsd, default rcond)", 6.3),
+    ("Filip", concat!(numpy!(), " lstsq (LAPACK gelsd, default rcond)"), 0.0),
+    ("Filip", concat!("Householder QR (", numpy!(), " / ", statsmodels!(), ")"), 8.0),
+    ("Longley", concat!(numpy!(), " lstsq / ", statsmodels!(), " OLS"), 10.9),
+    ("Wampler5", concat!(numpy!(), " lstsq / ", statsmodels!(), " OLS"), 5.8),
+    ("Pontius", concat!(numpy!(), " lstsq (LAPACK gelsd, default rcond)"), 6.3),
 ];
 
 /// One data set's result.
@@ -396,6 +409,7 @@ fn nist_section(r: &mut Report, rows: &[NistRow]) -> Result<()> {
         table.push_str(&format!("| {set} | {tool} | {lre:.1} |\n"));
     }
     r.file("ch10-reference.md", table);
+    r.text("reference_tools", concat!(numpy!(), " and ", statsmodels!()));
     Ok(())
 }
 
@@ -464,7 +478,7 @@ fn nist_figure(rows: &[NistRow]) -> Result<String> {
             .collect();
         chart
             .draw_series(refs.iter().map(|&p| Circle::new(p, 7, palette::PURPLE.stroke_width(2))))?
-            .label("numpy 2.4 / statsmodels 0.15 (reference)")
+            .label(concat!(numpy!(), " / ", statsmodels!(), " (reference)"))
             .legend(|(x, y)| Circle::new((x + 11, y), 7, palette::PURPLE.stroke_width(2)));
         plot::draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
