@@ -4,13 +4,8 @@
 # with hyperfine (Debian package `hyperfine`), not with a timed test.
 #   bash bench/many-rows.sh           # fails if any binary takes ≥ 10 s on 10⁶ rows
 # Chapter 9 refuses such files on purpose (exit 2: the notebook's
-# summed loss); their refusal is timed too (`-i`).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || { echo "error: hyperfine is not installed (apt-get install hyperfine)" >&2; exit 2; }
-cargo build --quiet --release --bins -p linreg
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# summed loss); its refusal is timed too (`-i`).
+source "$(dirname "$0")/setup.sh"
 python3 - "$out" <<'PY'
 import random, sys
 random.seed(12)
@@ -21,7 +16,6 @@ for n in (10**5, 10**6):
             x = random.uniform(20, 100)
             f.write(f"{x:.4f},{32 * x + 200 + random.gauss(0, 100):.3f}\n")
 PY
-bins=$(find code/src/bin -name 'chapter*.rs' -exec basename {} .rs \; | sort -V)
 for n in 100000 1000000; do
     cmds=()
     for b in $bins; do cmds+=("target/release/$b --data $out/rows$n.csv --out $out/o/$b"); done
