@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
 
 use crate::error::{Error, Result};
+use crate::report::fmt_count;
 pub use crate::table::{CsvOptions, Table, read_table, read_xy};
 
 /// The seed used for every figure and number in the book.
@@ -129,6 +130,16 @@ pub fn seeded_sample(d: &Dataset, max_rows: usize) -> Result<Dataset> {
     let mut rows = rand::seq::index::sample(&mut rng, d.len(), max_rows).into_vec();
     rows.sort_unstable();
     Dataset::new(rows.iter().map(|&i| d.x[i]).collect(), rows.iter().map(|&i| d.y[i]).collect())
+}
+
+/// The line a table computed on a [`seeded_sample`] of `sample` of `of` rows ends with;
+/// empty when it used every row.
+pub fn sample_note(sample: usize, of: usize) -> String {
+    if sample < of {
+        format!("\nOn a seeded random sample of {} of the {} rows.\n", fmt_count(sample as f64), fmt_count(of as f64))
+    } else {
+        String::new()
+    }
 }
 
 // ANCHOR: generate

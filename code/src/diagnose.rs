@@ -21,7 +21,7 @@ use crate::gd::{self, Reach};
 use crate::optimizers::{Gd, Optimizer, reach};
 use crate::quadratic::Quadratic;
 use crate::plot::{self, DrawResult, palette};
-use crate::report::fmt_sig;
+use crate::report::{fmt_count, fmt_sig};
 use crate::stats;
 
 /// The longest run `diagnose` measures to count steps to ε; beyond it only the prediction
@@ -392,11 +392,6 @@ pub const READER_COMMAND: &str = "cargo run --release --bin diagnose -- --exampl
 pub fn reader_example() -> Result<String> {
     let d = crate::data::reader_question(crate::data::BOOK_SEED);
     Ok(format!("$ {READER_COMMAND}\n{}", analyse(&d, &Settings::new(1e-5, 100))?.text()))
-}
-
-/// A whole count with all its digits, grouped: 5159812 → "5 159 812".
-pub fn fmt_count(k: f64) -> String {
-    fmt_sig(k, (k.abs().max(1.0).log10().floor() as usize) + 1)
 }
 
 /// A learning rate or a small factor for a terminal: 3 significant digits without trailing

@@ -226,6 +226,11 @@ pub fn fmt_sig(value: f64, sig: usize) -> String {
     minus_sign(group_thousands(&text))
 }
 
+/// A whole count with all its digits, grouped: 5159812 → "5 159 812".
+pub fn fmt_count(k: f64) -> String {
+    fmt_sig(k, (k.abs().max(1.0).log10().floor() as usize) + 1)
+}
+
 /// A typeset minus (U+2212) for a leading hyphen: "−74 254", as in the maths around it.
 fn minus_sign(text: String) -> String {
     match text.strip_prefix('-') {

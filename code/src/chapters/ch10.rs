@@ -256,9 +256,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             s.lre.map(cell).join(" | ")
         ));
     }
-    if shifted.len() < d.len() {
-        table += &format!("\nOn a seeded random sample of {} of the {} rows.\n", crate::diagnose::fmt_count(shifted.len() as f64), crate::diagnose::fmt_count(d.len() as f64));
-    }
+    table += &crate::data::sample_note(shifted.len(), d.len());
     r.file("ch10-shift-lre.md", table);
     let at = |k: usize, m: usize| shifts.get(k).and_then(|s| s.lre[m]).unwrap_or(0.0);
     let k6 = 6usize.min(shifts.len() - 1);

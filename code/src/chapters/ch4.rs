@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::loss::mse;
 use crate::gd::{Reach, Trace, gradient_descent, iterations_to_reach};
 use crate::plot::{self, DrawResult, palette};
-use crate::report::{Report, fmt_sci, fmt_sig};
+use crate::report::{Report, fmt_count, fmt_sci, fmt_sig};
 use crate::stats;
 
 /// The notebook's run: start, step size and length.
@@ -335,11 +335,6 @@ fn diverged_figure(finite: &[(usize, f64)], at: usize, max_lr: f64) -> Result<St
         plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     })
-}
-
-/// A whole count with all its digits, grouped: 5159812 → "5 159 812".
-fn fmt_count(k: f64) -> String {
-    fmt_sig(k, (k.abs().max(1.0).log10().floor() as usize) + 1)
 }
 
 /// Range of `v` padded by `pad` of its width on each side, in log10 space.

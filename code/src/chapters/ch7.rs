@@ -19,7 +19,7 @@ use crate::optimizers::{
 };
 use crate::quadratic::Quadratic;
 use crate::plot::{self, DrawResult, palette};
-use crate::report::{Report, fmt_sci, fmt_sig};
+use crate::report::{Report, fmt_count, fmt_sci, fmt_sig};
 use crate::standardize::Scaling;
 use crate::stats;
 
@@ -398,7 +398,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("start_rel_error", settings[0].q.relative_error(settings[0].start), 3);
 
     // Mini-batches: the spread around θ* at the end of each epoch.
-    let sample = minibatch_sample(d)?;
+    // The rows the mini-batch experiment replays: all, or above MAX_ROWS a seeded sample.
+    let sample = data::seeded_sample(d, MAX_ROWS)?;
     r.integer("minibatch_rows", sample.len() as i64);
     let clouds = minibatch_epochs(&mut r, &sample, d.len())?;
     let j = r.json();
@@ -571,12 +572,6 @@ fn playground_json(d: &Dataset) -> Result<String> {
     }))
 }
 
-/// The rows the mini-batch experiment replays: all of them, or above [`MAX_ROWS`] a seeded
-/// random sample of that many (in their original order).
-fn minibatch_sample(d: &Dataset) -> Result<Dataset> {
-    data::seeded_sample(d, MAX_ROWS)
-}
-
 /// The end-of-epoch spreads around θ* for every batch size, on raw and standardized data
 /// (values and `minibatch.md`) on `d`, a sample of `of_rows` rows; returns the standardized
 /// clouds for the figure.
@@ -646,9 +641,7 @@ fn minibatch_epochs(r: &mut Report, d: &Dataset, of_rows: usize) -> Result<Vec<(
             }
         }
     }
-    if d.len() < of_rows {
-        mb_table += &format!("\nOn a seeded random sample of {} of the {} rows.\n", fmt_count(d.len() as f64), fmt_count(of_rows as f64));
-    }
+    mb_table += &data::sample_note(d.len(), of_rows);
     r.file("minibatch.md", mb_table);
     Ok(clouds)
 }
@@ -728,11 +721,6 @@ fn batch_gradient_covariance(d: &Dataset, theta: [f64; 2], m: usize) -> [[f64; 2
     std::array::from_fn(|i| std::array::from_fn(|j| {
         factor * g.iter().map(|v| (v[i] - mean[i]) * (v[j] - mean[j])).sum::<f64>() / n
     }))
-}
-
-/// A whole count with all its digits, grouped: 5159812 → "5 159 812".
-fn fmt_count(k: f64) -> String {
-    fmt_sig(k, (k.abs().max(1.0).log10().floor() as usize) + 1)
 }
 
 /// An optimizer's sweep: (η, final relative excess loss or `None` if diverged), and its best η.
