@@ -207,15 +207,21 @@ fn regression_chapter7_many_rows() {
     assert!(e.contains("gradient descent diverged") && e.contains("2/λmax"), "{e}");
 }
 
+/// `n` rows shaped like the book's data (surfaces uniform in 20–100 m², rent 32x + 200 €
+/// plus uniform noise of ±100 €), seeded: the large files of the sampling tests.
+fn rents_like(n: usize, seed: u64) -> Dataset {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let x: Vec<f64> = (0..n).map(|_| rng.random_range(20.0..100.0)).collect();
+    let y: Vec<f64> = x.iter().map(|v| 32.0 * v + 200.0 + rng.random_range(-100.0..100.0)).collect();
+    Dataset::new(x, y).unwrap()
+}
+
 /// Was: chapter7 refused more than 20 000 rows (its batch-1 replay recorded every one of
 /// EPOCHS·n steps: gigabytes at n = 10⁵). Now the mini-batch runs replay a seeded sample of
 /// `ch7::MAX_ROWS` rows, say so, and everything else uses every row.
 #[test]
 fn chapter7_samples_many_rows_for_the_minibatch_runs() {
-    let mut rng = ChaCha8Rng::seed_from_u64(5);
-    let x: Vec<f64> = (0..30_000).map(|_| rng.random_range(20.0..100.0)).collect();
-    let y: Vec<f64> = x.iter().map(|v| 32.0 * v + 200.0 + rng.random_range(-100.0..100.0)).collect();
-    let (r, _) = chapter("chapter7").run(&Dataset::new(x, y).unwrap()).unwrap();
+    let (r, _) = chapter("chapter7").run(&rents_like(30_000, 5)).unwrap();
     r.check_finite().unwrap();
     let j = r.json();
     assert_eq!(j["minibatch_rows"], 20_000);
@@ -228,10 +234,7 @@ fn chapter7_samples_many_rows_for_the_minibatch_runs() {
 /// comparison of the methods still uses every row.
 #[test]
 fn chapter10_samples_many_rows_for_the_shift_experiment() {
-    let mut rng = ChaCha8Rng::seed_from_u64(6);
-    let x: Vec<f64> = (0..25_000).map(|_| rng.random_range(20.0..100.0)).collect();
-    let y: Vec<f64> = x.iter().map(|v| 32.0 * v + 200.0 + rng.random_range(-100.0..100.0)).collect();
-    let (r, _) = chapter("chapter10").run(&Dataset::new(x, y).unwrap()).unwrap();
+    let (r, _) = chapter("chapter10").run(&rents_like(25_000, 6)).unwrap();
     r.check_finite().unwrap();
     assert_eq!(r.json()["n"], 25_000);
     let table = r.file_text("ch10-shift-lre.md").unwrap();
