@@ -48,6 +48,14 @@ pub struct Curvature {
     pub v_max: [f64; 2],
 }
 
+/// The eigen-decomposition as the widgets read it:
+/// `{"lambda": [λmin, λmax], "v": [v_min, v_max]}` ([`Curvature::eigen_json`]).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct EigenJson {
+    pub lambda: [f64; 2],
+    pub v: [[f64; 2]; 2],
+}
+
 impl Curvature {
     pub fn of(x: &[f64]) -> Curvature {
         let hessian = hessian(x);
@@ -56,6 +64,10 @@ impl Curvature {
     }
 
     /// κ = λmax / λmin.
+    pub fn eigen_json(&self) -> EigenJson {
+        EigenJson { lambda: [self.lambda_min, self.lambda_max], v: [self.v_min, self.v_max] }
+    }
+
     pub fn condition_number(&self) -> f64 {
         self.lambda_max / self.lambda_min
     }

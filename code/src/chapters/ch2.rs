@@ -21,6 +21,7 @@ struct Candidate {
 }
 
 /// The window of the loss figures, centred on the optimum (w*, b*).
+#[derive(serde::Serialize)]
 pub struct Window {
     pub w: (f64, f64),
     pub b: (f64, f64),
@@ -207,25 +208,15 @@ fn surface_figure(d: &Dataset, win: &Window) -> Result<String> {
 fn widget_json(d: &Dataset, win: &Window, levels: Vec<f64>) -> String {
     // Structs rather than `json!`: the same text, without a `Value` per data point.
     #[derive(serde::Serialize)]
-    struct Window2 {
-        w: [f64; 2],
-        b: [f64; 2],
-    }
-    #[derive(serde::Serialize)]
-    struct Eigen {
-        lambda: [f64; 2],
-        v: [[f64; 2]; 2],
-    }
-    #[derive(serde::Serialize)]
     struct Widget<'a> {
         x: &'a [f64],
         y: &'a [f64],
         star: [f64; 2],
         floor: f64,
         truth: Option<[f64; 2]>,
-        window: Window2,
+        window: &'a Window,
         levels: Vec<f64>,
-        eigen: Eigen,
+        eigen: crate::curvature::EigenJson,
     }
     let (w_star, b_star) = stats::least_squares(&d.x, &d.y);
     let c = crate::curvature::Curvature::of(&d.x);
@@ -235,9 +226,9 @@ fn widget_json(d: &Dataset, win: &Window, levels: Vec<f64>) -> String {
         star: [w_star, b_star],
         floor: mse(&d.x, &d.y, w_star, b_star),
         truth: d.truth.map(|(w, b)| [w, b]),
-        window: Window2 { w: [win.w.0, win.w.1], b: [win.b.0, win.b.1] },
+        window: win,
         levels,
-        eigen: Eigen { lambda: [c.lambda_min, c.lambda_max], v: [c.v_min, c.v_max] },
+        eigen: c.eigen_json(),
     })
 }
 

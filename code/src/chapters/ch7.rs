@@ -485,16 +485,6 @@ pub const PLAYGROUND_BETA: f64 = SWEEP_BETA;
 fn playground_json(d: &Dataset) -> Result<String> {
     // Structs rather than `json!`: the same text, without a `Value` per data point.
     #[derive(serde::Serialize)]
-    struct Eigen {
-        lambda: [f64; 2],
-        v: [[f64; 2]; 2],
-    }
-    #[derive(serde::Serialize)]
-    struct Window2 {
-        w: [f64; 2],
-        b: [f64; 2],
-    }
-    #[derive(serde::Serialize)]
     struct Setting {
         key: &'static str,
         label: &'static str,
@@ -505,9 +495,9 @@ fn playground_json(d: &Dataset) -> Result<String> {
         star: [f64; 2],
         floor: f64,
         hessian: crate::curvature::Sym2,
-        eigen: Eigen,
+        eigen: crate::curvature::EigenJson,
         max_stable_lr: f64,
-        window: Window2,
+        window: super::ch2::Window,
         levels: Vec<f64>,
     }
     #[derive(serde::Serialize)]
@@ -557,9 +547,9 @@ fn playground_json(d: &Dataset) -> Result<String> {
             star: q.star,
             floor: q.floor,
             hessian: q.h,
-            eigen: Eigen { lambda: [c.lambda_min, c.lambda_max], v: [c.v_min, c.v_max] },
+            eigen: c.eigen_json(),
             max_stable_lr: c.max_stable_lr(),
-            window: Window2 { w: [wlo, whi], b: [blo, bhi] },
+            window: super::ch2::Window { w: (wlo, whi), b: (blo, bhi) },
             levels: contour::excess_levels(q.floor, top, 9),
         });
     }
