@@ -437,6 +437,27 @@ pub fn viridis(t: f64) -> RGBColor {
     RGBColor(mix(r0, r1), mix(g0, g1), mix(b0, b1))
 }
 
+/// An arrow from `from` to `to` in data coordinates, its head a filled triangle of a fixed
+/// size in pixels (so it keeps its shape on axes of very different scales).
+pub fn arrow(chart: &mut Chart2d, from: (f64, f64), to: (f64, f64), colour: RGBColor, width: u32) -> DrawResult {
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    let (pw, ph) = chart.plotting_area().dim_in_pixel();
+    // Data units per pixel; screen y grows downwards.
+    let (sx, sy) = ((xr.end - xr.start) / pw as f64, (yr.end - yr.start) / ph as f64);
+    let (dx, dy) = ((to.0 - from.0) / sx, (to.1 - from.1) / sy);
+    let len = dx.hypot(dy);
+    if len == 0.0 {
+        return Ok(());
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let (head, half) = (14.0f64.min(0.6 * len), 6.0);
+    let at = |along: f64, across: f64| (to.0 + (along * ux - across * uy) * sx, to.1 + (along * uy + across * ux) * sy);
+    let base = at(-head, 0.0);
+    chart.draw_series([PathElement::new(vec![from, base], colour.stroke_width(width))])?;
+    chart.draw_series([Polygon::new(vec![to, at(-head, half), at(-head, -half)], colour.filled())])?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -540,25 +561,4 @@ mod tests {
         assert!(a.contains("x (m²)") && a.contains("font-family=\"sans-serif\""));
         assert!(a.contains("fill=\"#FFFFFF\""), "white background for dark themes");
     }
-}
-
-/// An arrow from `from` to `to` in data coordinates, its head a filled triangle of a fixed
-/// size in pixels (so it keeps its shape on axes of very different scales).
-pub fn arrow(chart: &mut Chart2d, from: (f64, f64), to: (f64, f64), colour: RGBColor, width: u32) -> DrawResult {
-    let (xr, yr) = (chart.x_range(), chart.y_range());
-    let (pw, ph) = chart.plotting_area().dim_in_pixel();
-    // Data units per pixel; screen y grows downwards.
-    let (sx, sy) = ((xr.end - xr.start) / pw as f64, (yr.end - yr.start) / ph as f64);
-    let (dx, dy) = ((to.0 - from.0) / sx, (to.1 - from.1) / sy);
-    let len = dx.hypot(dy);
-    if len == 0.0 {
-        return Ok(());
-    }
-    let (ux, uy) = (dx / len, dy / len);
-    let (head, half) = (14.0f64.min(0.6 * len), 6.0);
-    let at = |along: f64, across: f64| (to.0 + (along * ux - across * uy) * sx, to.1 + (along * uy + across * ux) * sy);
-    let base = at(-head, 0.0);
-    chart.draw_series([PathElement::new(vec![from, base], colour.stroke_width(width))])?;
-    chart.draw_series([Polygon::new(vec![to, at(-head, half), at(-head, -half)], colour.filled())])?;
-    Ok(())
 }
