@@ -698,26 +698,17 @@ fn every_page_photographed_in_light_and_navy_and_on_a_phone() {
     let dir = gd_book::root().join("target/browser-artifacts/pages");
     std::fs::create_dir_all(&dir).unwrap();
     let mut faint = Vec::new();
-    for theme in ["light", "navy"] {
-        s.emulate(1280, false);
-        s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
-        for page in book_pages() {
-            s.goto_settled(&format!("{site}/{page}"));
-            s.screenshot_page(&dir, &format!("{}-{theme}", page.trim_end_matches(".html")), 1280);
-            for o in s.js(CONTRAST, json!([])).as_array().unwrap() {
-                faint.push(format!("{theme}, {page}: {}", o.as_str().unwrap()));
-            }
-        }
-    }
-    // A phone (390 CSS px), every page in both themes.
-    s.emulate(390, false);
-    for theme in ["light", "navy"] {
-        s.js("localStorage.setItem('mdbook-theme', arguments[0])", json!([theme]));
-        for page in book_pages() {
-            s.goto_settled(&format!("{site}/{page}"));
-            s.screenshot_page(&dir, &format!("{}-390px-{theme}", page.trim_end_matches(".html")), 390);
-            for o in s.js(CONTRAST, json!([])).as_array().unwrap() {
-                faint.push(format!("{theme} 390 px, {page}: {}", o.as_str().unwrap()));
+    // Every page in both themes, on a desktop and on a phone (390 CSS px).
+    for (width, suffix, label) in [(1280, "", ""), (390, "-390px", " 390 px")] {
+        s.emulate(width, false);
+        for theme in ["light", "navy"] {
+            s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
+            for page in book_pages() {
+                s.goto_settled(&format!("{site}/{page}"));
+                s.screenshot_page(&dir, &format!("{}{suffix}-{theme}", page.trim_end_matches(".html")), width);
+                for o in s.js(CONTRAST, json!([])).as_array().unwrap() {
+                    faint.push(format!("{theme}{label}, {page}: {}", o.as_str().unwrap()));
+                }
             }
         }
     }

@@ -218,6 +218,18 @@
       return JSON.parse(script.textContent);
     }
 
+    // The start of the two widgets that run on a chosen data set: their data, an emptied
+    // root, a controls bar, a maker of labelled rows in it, and the data-set select.
+    function dataControls(root, selectId) {
+      const d = readData(root);
+      root.textContent = "";
+      const controls = html("div", { class: "gd-controls" }, root);
+      const row = (label) => { const r = html("label", { class: "gd-row" }, controls); html("span", { class: "gd-label" }, r, label); return r; };
+      const data = html("select", { id: selectId }, row("data"));
+      d.settings.forEach((s) => html("option", { value: s.key }, data, s.label));
+      return { d, controls, row, data };
+    }
+
     // ---- widget 1: fit a line by hand --------------------------------------------------
 
     function fitLine(root) {
@@ -299,12 +311,7 @@
     // ---- widget 2: the gradient-descent playground -------------------------------------
 
     function playground(root) {
-      const d = readData(root);
-      root.textContent = "";
-      const controls = html("div", { class: "gd-controls" }, root);
-      const row = (label) => { const r = html("label", { class: "gd-row" }, controls); html("span", { class: "gd-label" }, r, label); return r; };
-      const data = html("select", { id: "gd-data" }, row("data"));
-      d.settings.forEach((s) => html("option", { value: s.key }, data, s.label));
+      const { d, controls, row, data } = dataControls(root, "gd-data");
       const opt = html("select", { id: "gd-opt" }, row("optimizer"));
       [["gd", "gradient descent"], ["momentum", `heavy-ball momentum (β = ${d.momentum_beta})`], ["adam", "Adam"]]
         .forEach(([v, t]) => html("option", { value: v }, opt, t));
@@ -394,12 +401,7 @@
     }
 
     function modesWidget(root) {
-      const d = readData(root);
-      root.textContent = "";
-      const controls = html("div", { class: "gd-controls" }, root);
-      const row = (label) => { const r = html("label", { class: "gd-row" }, controls); html("span", { class: "gd-label" }, r, label); return r; };
-      const data = html("select", { id: "modes-data" }, row("data"));
-      d.settings.forEach((s) => html("option", { value: s.key }, data, s.label));
+      const { d, controls, row, data } = dataControls(root, "modes-data");
       const lrRow = row("learning rate η (log)");
       const lr = html("input", { type: "range", id: "modes-lr", min: d.lr_log10.min, max: d.lr_log10.max, step: d.lr_log10.step, value: d.lr_log10.value }, lrRow);
       const lrOut = html("output", { id: "modes-lr-value" }, lrRow);
