@@ -60,15 +60,6 @@ impl Report {
         self.number(key, value, sig)
     }
 
-    /// As [`Report::ratio`], in scientific notation.
-    pub fn ratio_sci(&mut self, key: &str, numerator: f64, denominator: f64, sig: usize) -> &mut Self {
-        let value = numerator / denominator;
-        if denominator == 0.0 || !value.is_finite() {
-            return self.undefined_number(key);
-        }
-        self.number_sci(key, value, sig)
-    }
-
     /// A number these data leave undefined (see [`Report::ratio`]): `null` and "—".
     pub fn undefined_number(&mut self, key: &str) -> &mut Self {
         self.undefined.push(key.to_string());
