@@ -194,3 +194,150 @@ fn flat_direction_tilt_is_bounded_by_the_spread() {
     assert!(v("vmin_ratio") <= v("vmin_ratio_bound") && v("vmin_ratio_bound") < 0.05);
     assert!(v("x_sd") > 10.0);
 }
+
+// --- The rebuilt chapter (issue 20): the valley drawn, the floor named, the gradient answered. ---
+
+/// "The slope even ends a little too steep: with an intercept too low, the best line crosses
+/// the optimum's inside the cloud."
+#[test]
+fn stalled_line_is_too_steep_and_crosses_the_optimum_inside_the_cloud() {
+    let d = paris_rents(BOOK_SEED);
+    assert!(v("w_overshoot") > 0.0 && v("b_final") < v("b_star"));
+    // Where w_f·x + b_f = w*·x + b*.
+    let x = (v("b_star") - v("b_final")) / v("w_overshoot");
+    let (lo, hi) = (linreg::stats::min(&d.x), linreg::stats::max(&d.x));
+    assert!(x > lo && x < hi, "crossing at {x}, data in [{lo}, {hi}]");
+}
+
+/// "the path drops into the valley and stalls on its floor" / "The line where gradient descent
+/// stalled is one of them": after the run, the error has no steep part left.
+#[test]
+fn the_run_stalls_on_the_floor() {
+    assert!(v("err_steep_final").abs() < 1e-6 * v("err_flat_final").abs());
+}
+
+/// "the black arrow, straight across the valley": the first step points along v_max.
+#[test]
+fn the_first_step_points_straight_across_the_valley() {
+    let (dw, db) = (v("step1_dw"), v("step1_db"));
+    let cos = (dw * v("vmax_w") + db * v("vmax_b")).abs() / dw.hypot(db);
+    assert!(cos > 0.999, "{cos}");
+}
+
+/// "Why does the valley stand upright here when it lay diagonally in Figure 2.3? Only the zoom
+/// changed. Figure 2.3 drew a unit of w as long as … € of b; here it is as long as … €."
+/// A floor of slope S (€ of b per unit of w) is drawn at atan(|S|/R) from the horizontal
+/// when a unit of w is drawn as long as R € of b.
+#[test]
+fn the_same_floor_looks_diagonal_in_figure_2_3_and_upright_here() {
+    let angle = |r: f64| (v("floor_slope").abs() / r).atan().to_degrees();
+    let (wide, zoom) = (angle(v("ch2_w_in_b")), angle(v("zoom_w_in_b")));
+    assert!((20.0..70.0).contains(&wide), "Figure 2.3: {wide}°");
+    assert!(zoom > 75.0, "Figure 4.2: {zoom}°");
+}
+
+/// "Every line on it crosses the optimum's line at one point inside the cloud, at … m²" and
+/// "turning the line by one €/m² about that point moves the intercept by … €".
+#[test]
+fn floor_lines_cross_at_one_point_inside_the_cloud() {
+    let d = paris_rents(BOOK_SEED);
+    let x = v("floor_pivot_x");
+    assert!(x > linreg::stats::min(&d.x) && x < linreg::stats::max(&d.x), "{x}");
+    // Two lines of the floor, θ* + t·v_min for t = ±50, meet at that x.
+    let line = |t: f64| (v("w_star") + t * v("vmin_w"), v("b_star") + t * v("vmin_b"));
+    let ((w1, b1), (w2, b2)) = (line(-50.0), line(50.0));
+    let meet = (b2 - b1) / (w1 - w2);
+    assert!((meet / x - 1.0).abs() < 1e-3, "{meet} vs {x}");
+    assert!(((v("vmin_b") / v("vmin_w")).abs() / x - 1.0).abs() < 1e-3);
+}
+
+/// "Moving the intercept by … € along the floor costs only … % of MSE; shifting the optimum's
+/// line by as much, slope kept, costs … %." / Figure 4.3's title: "nearly the same fit,
+/// intercepts … € apart" (its alt text: "hundreds of euros").
+#[test]
+fn pivoting_costs_little_and_shifting_costs_much() {
+    assert!(v("fan_inner_pct") < 10.0 && v("fan_outer_pct") < 50.0, "{} {}", v("fan_inner_pct"), v("fan_outer_pct"));
+    assert!(v("fan_shift_pct") > 5.0 * v("fan_inner_pct"));
+    assert!(v("fan_spread") >= 200.0 && v("fan_spread") == 4.0 * v("fan_step"));
+    // Exactly the quadratic: along v_min the excess is λmin·t²/2, shifting b alone costs Δb².
+    let d = paris_rents(BOOK_SEED);
+    let l_star = v("mse_star");
+    let t = v("fan_step") / v("vmin_b");
+    let along = linreg::loss::mse(&d.x, &d.y, v("w_star") + t * v("vmin_w"), v("b_star") + v("fan_step")) - l_star;
+    assert!((along / (0.5 * v("lambda_min") * t * t) - 1.0).abs() < 1e-6, "{along}");
+    assert!((v("fan_shift_pct") / (100.0 * v("fan_step").powi(2) / l_star) - 1.0).abs() < 1e-2);
+}
+
+/// "(Chapter 2's lines through the centre (x̄, ȳ) are a close neighbour of this floor, not the
+/// floor itself" / exercise 3: "For the same intercept they cost a little more than the floor's
+/// lines, which … pivot about a point near mean(x²)/x̄ rather than x̄."
+#[test]
+fn lines_through_the_centre_are_a_neighbour_of_the_floor() {
+    let (centre, floor) = (v("centre_slope"), v("floor_slope"));
+    let gap = (floor / centre - 1.0).abs();
+    assert!(gap > 0.05 && gap < 0.25, "{centre} vs {floor}");
+    let d = paris_rents(BOOK_SEED);
+    let (xm, ym) = (linreg::stats::mean(&d.x), linreg::stats::mean(&d.y));
+    for k in [-2.0, -1.0, 1.0, 2.0] {
+        let b = v("b_star") + k * v("fan_step");
+        let through_centre = linreg::loss::mse(&d.x, &d.y, (ym - b) / xm, b);
+        let t = (b - v("b_star")) / v("vmin_b");
+        let on_floor = linreg::loss::mse(&d.x, &d.y, v("w_star") + t * v("vmin_w"), b);
+        assert!(through_centre > on_floor && through_centre < 1.1 * on_floor, "{k}: {through_centre} vs {on_floor}");
+    }
+    assert!((v("floor_pivot_x") / (v("mean_x2") / xm) - 1.0).abs() < 1e-3);
+}
+
+/// "At the start it is: with areas in m², ∂L/∂b is … times smaller than ∂L/∂w … After 200
+/// steps it is the other way round: Now ∂L/∂b is … times the larger, and still b moves only
+/// … € per step" / summary: "after 200 steps it is the larger, and b still does not move".
+#[test]
+fn after_200_steps_the_intercepts_gradient_is_the_larger_and_b_still_does_not_move() {
+    assert!(v("grad_ratio_start") > 1.0 && v("grad_b_start").abs() < v("grad_w_start").abs());
+    assert!(v("grad_b_final").abs() > v("grad_w_final").abs() && v("grad_ratio_final") > 1.0);
+    // The step is η·∂L/∂b, a ten-thousandth of a euro: after 200 such steps b has moved
+    // a fraction of a euro of the fifty it lacks.
+    assert!((v("b_step_final") / (ch4::LR * v("grad_b_final").abs()) - 1.0).abs() < 0.01);
+    assert!(v("b_step_final") < 1e-3 && v("b_moved") < 0.01 * v("b_gap_start"));
+}
+
+/// "The steep part is gone within a few dozen steps; the flat part, the intercept's error, has
+/// not moved (Figure 4.6)" and Figure 4.6's caption.
+#[test]
+fn steep_part_gone_within_a_few_dozen_steps() {
+    let d = paris_rents(BOOK_SEED);
+    let c = Curvature::of(&d.x);
+    let t = gradient_descent(&d.x, &d.y, ch4::START, ch4::LR, ch4::ITERATIONS);
+    let modes = ch4::answer::raw_modes(&d, &c, &t);
+    // The first step from which the steep component stays below 1 % of its start.
+    let start = modes.start()[1].abs();
+    let gone = (0..modes.measured.len())
+        .find(|&k| modes.measured[k..].iter().all(|m| m[1].abs() < 0.01 * start))
+        .expect("the steep part falls below 1 % of its start");
+    assert!((12..=60).contains(&gone), "{gone}");
+    assert!(v("decay_flat") > 0.999 && v("vmin_b").abs() > 0.999);
+}
+
+/// "Shrinking it by a factor of 10 at η = 10⁻⁵ takes … steps" and "that is … steps per factor
+/// of 10" at the best fixed step: −ln 10/ln ρ, about ln 10/(ηλmin) and (κ/2)·ln 10.
+#[test]
+fn steps_per_factor_of_ten() {
+    let ln10 = std::f64::consts::LN_10;
+    assert!((v("steps_per_10_flat") / (ln10 / (ch4::LR * v("lambda_min"))) - 1.0).abs() < 1e-5);
+    assert!((v("steps_per_10_best") / (ln10 * v("steps_per_e_best")) - 1.0).abs() < 1e-3);
+    assert!((v("steps_per_10_best") / (ln10 * v("half_kappa")) - 1.0).abs() < 1e-3);
+}
+
+/// "Along the b axis itself the loss is not flat: H_bb = 2".
+#[test]
+fn along_the_b_axis_the_loss_is_not_flat() {
+    assert_eq!(v("h_bb"), 2.0);
+    assert!(v("hbb_over_lambda_min") > 5.0);
+}
+
+/// Figure 4.2's label: "still to go: … € of b, … more steps".
+#[test]
+fn the_way_left_and_its_steps() {
+    assert!((v("left_b") - (v("b_star") - v("b_final"))).abs() < 1e-9);
+    assert_eq!(v("left_steps"), v("measured_notebook") - ch4::ITERATIONS as f64);
+}

@@ -3,11 +3,11 @@
 use plotters::prelude::*;
 
 pub mod answer;
+pub mod valley;
 
 pub const ABOUT: &str =
     "Chapter 4: gradient descent on raw data, the intercept that won't move, and the curvature that explains it.";
 
-use crate::contour;
 use crate::curvature::Curvature;
 use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
@@ -156,6 +156,12 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("err_flat_start", e_min0, 4).number("err_steep_start", e_max0, 4);
     r.number("err_flat_final", e_min1, 4).number_sci("err_steep_final", e_max1, 2);
     r.number("lr_flat_ratio", 1.0 / (LR * c.lambda_min), 4);
+    // Steps per factor of 10, −ln 10/ln ρ: the chapter counts in tens (e is Euler's number
+    // nowhere in it, so the error can be δ without a clash).
+    let per_10 = |rho: f64| -std::f64::consts::LN_10 / rho.ln();
+    r.number("steps_per_10_flat", per_10(flat), 4);
+    r.number("steps_per_10_best", per_10(c.contraction(c.best_fixed_lr())), 4);
+    r.number("steps_per_10_inv_lambda_max", per_10(c.contraction(1.0 / c.lambda_max)), 4);
 
     // Predicted and measured iterations to a relative error of EPS.
     let scale = ws.hypot(bs);
@@ -212,6 +218,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     }
     r.file("iterations.md", table);
     answer::numbers(&mut r, d, &c, &trace, shrink, measured_notebook);
+    valley::numbers(&mut r, d, &c, &trace, measured_notebook);
+    valley::aspect_numbers(&mut r, d, &trace)?;
 
     // A run just above the stable limit: detected and stopped, never plotted.
     let over = gradient_descent(&d.x, &d.y, START, OVER * c.max_stable_lr(), DIVERGENT_ITERATIONS);
@@ -244,7 +252,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("diagnose-reader.txt", crate::diagnose::reader_example()?);
 
     r.file("ch4-loss.svg", loss_figure(d, &trace, mse(&d.x, &d.y, ws, bs))?);
-    r.file("ch4-trajectory.svg", trajectory_figure(d, &trace, (ws, bs))?);
+    r.file("ch4-trajectory.svg", valley::trajectory_figure(d, &c, &trace, LR, measured_notebook - ITERATIONS as f64)?);
+    r.file("ch4-floor-lines.svg", valley::floor_lines_figure(d, &c)?);
+    r.file("ch4-valley-directions.svg", valley::eigen_figure(d, &c, &trace)?);
     r.file("ch4-gradients.svg", gradients_figure(&trace)?);
     r.file("ch4-eigen-axes.svg", answer::eigen_axes_figure()?);
     r.file("ch4-modes.svg", answer::modes_figure(d, &c, &trace)?);
@@ -362,53 +372,6 @@ fn loss_figure(_d: &Dataset, t: &Trace, floor: f64) -> Result<String> {
             .label(format!("gradient descent, η = {}", fmt_sci(LR, 1)))
             .legend(plot::line_glyph(GD_COLOUR, 3));
         plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        Ok(())
-    })
-}
-
-/// The path of gradient descent over the contour lines of L.
-fn trajectory_figure(d: &Dataset, t: &Trace, (ws, bs): (f64, f64)) -> Result<String> {
-    let pad = |lo: f64, hi: f64| {
-        let m = 0.12 * (hi - lo);
-        (lo - m, hi + m)
-    };
-    let (wlo, whi) = pad(stats::min(&t.w).min(ws), stats::max(&t.w).max(ws));
-    let (blo, bhi) = pad(stats::min(&t.b).min(bs), stats::max(&t.b).max(bs));
-    let grid = contour::loss_grid(&d.x, &d.y, plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121));
-    let floor = mse(&d.x, &d.y, ws, bs);
-    let top = grid.max() - floor;
-    let levels = contour::excess_levels(floor, top, 9);
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("Gradient descent drops into the valley, then stalls on its floor", plot::caption_style())
-            .margin(15)
-            .x_label_area_size(50)
-            .y_label_area_size(75)
-            .build_cartesian_2d(wlo..whi, blo..bhi)?;
-        plot::style_mesh(&mut chart, "slope w (€/m²)", "intercept b (€)")?;
-        for (k, &level) in levels.iter().enumerate() {
-            let colour = plot::viridis(k as f64 / (levels.len() - 1) as f64 * 0.9);
-            chart.draw_series(
-                contour::contour(&grid, level).into_iter().map(|s| PathElement::new(s.to_vec(), colour.mix(0.7))),
-            )?;
-        }
-        chart
-            .draw_series(LineSeries::new(t.w.iter().zip(&t.b).map(|(&w, &b)| (w, b)), GD_COLOUR.stroke_width(2)))?
-            .label(format!("gradient descent, {} steps of η = {}", t.w.len() - 1, fmt_sci(LR, 1)))
-            .legend(plot::line_glyph(GD_COLOUR, 2));
-        chart.draw_series(t.w.iter().zip(&t.b).map(|(&w, &b)| Circle::new((w, b), 2, GD_COLOUR.filled())))?;
-        chart
-            .draw_series([Circle::new((t.w[0], t.b[0]), 6, palette::INK.filled())])?
-            .label("start (25, 100)")
-            .legend(|(x, y)| Circle::new((x + 11, y), 5, palette::INK.filled()));
-        // The worked first step of the text, drawn over the path.
-        plot::arrow(&mut chart, (t.w[0], t.b[0]), (t.w[1], t.b[1]), palette::INK, 3)?;
-        chart
-            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-            .label("first step: Δw ≫ Δb")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], palette::INK.stroke_width(3)));
-        plot::mark_optimum(&mut chart, (ws, bs), "minimum θ* = (w*, b*)")?;
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     })
 }
