@@ -341,3 +341,15 @@ fn the_way_left_and_its_steps() {
     assert!((v("left_b") - (v("b_star") - v("b_final"))).abs() < 1e-9);
     assert_eq!(v("left_steps"), v("measured_notebook") - ch4::ITERATIONS as f64);
 }
+
+/// Figure 4.4's caption: "|∂L/∂w| keeps falling (the dip is where it changes sign)".
+#[test]
+fn the_dip_of_the_w_derivative_is_a_sign_change() {
+    let d = paris_rents(BOOK_SEED);
+    let t = gradient_descent(&d.x, &d.y, ch4::START, ch4::LR, ch4::ITERATIONS);
+    let g: Vec<f64> = t.grad.iter().map(|g| g.0).collect();
+    let changes = g.windows(2).filter(|p| p[0].signum() != p[1].signum()).count();
+    assert_eq!(changes, 1, "∂L/∂w changes sign {changes} times");
+    let dip = (0..g.len()).min_by(|&a, &b| g[a].abs().total_cmp(&g[b].abs())).unwrap();
+    assert!(g[dip - 1].signum() != g[dip + 1].signum() || g[dip].signum() != g[dip + 1].signum(), "dip at {dip}");
+}
