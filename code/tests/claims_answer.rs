@@ -1,5 +1,5 @@
-//! Claims of "the answer first" (issue 11): the paragraph that opens the introduction and
-//! chapter 4, the error along the eigen-directions in chapters 4 and 5, the worked first
+//! Claims of the answer paragraph (issue 11; since issue 20 "The answer, measured" at the end
+//! of chapter 4), the error along the eigen-directions in chapters 4 and 5, the worked first
 //! step, and the cross-chapter links (κ(H) = κ(X)², column scaling = diagonal
 //! preconditioning, the stuck intercept in standard errors). Each test reads the value the
 //! prose includes from the chapter's report, or rebuilds the figure's data with the

@@ -30,7 +30,7 @@ pub const BUDGET: usize = 10_000_000;
 /// The divergent run uses this multiple of the largest stable step 2/λmax.
 pub const OVER: f64 = 1.05;
 pub const DIVERGENT_ITERATIONS: usize = 1000;
-/// Square centimetres per square metre: the same surfaces in another unit.
+/// Square centimetres per square metre: the same floor areas in another unit.
 pub const CM2_PER_M2: f64 = 1e4;
 /// "Settled": within this fraction of the final w.
 pub const W_SETTLED: f64 = 0.01;
@@ -98,7 +98,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // Each derivative against its own start: a ratio without unit, unlike |∂L/∂w| vs |∂L/∂b|.
     r.number_sci("grad_w_final_frac", (gf.0 / g0.0).abs(), 3).number("grad_b_final_frac", (gf.1 / g0.1).abs(), 3);
     r.number("grad_b_late_frac", (gf.1 / trace.grad[ITERATIONS / 2].1).abs(), 3);
-    // The same start, surfaces in cm² (x·10⁴, w/10⁴): ∂L/∂w is 10⁴ times larger, ∂L/∂b
+    // The same start, areas in cm² (x·10⁴, w/10⁴): ∂L/∂w is 10⁴ times larger, ∂L/∂b
     // unchanged, and κ of the raw problem moves with the unit.
     let x_cm2: Vec<f64> = d.x.iter().map(|v| v * CM2_PER_M2).collect();
     let g0_cm2 = crate::grad::gradients(&x_cm2, &d.y, START.0 / CM2_PER_M2, START.1);
@@ -482,7 +482,7 @@ mod tests {
 
     #[test]
     fn book_learning_rate_diverging_on_reader_data_is_the_result() {
-        // Surfaces around 1000 m²: λmax ≈ 2·10⁶ ≫ 2/η, so η = 1e-5 explodes.
+        // Areas around 1000 m²: λmax ≈ 2·10⁶ ≫ 2/η, so η = 1e-5 explodes.
         let x: Vec<f64> = (0..20).map(|i| 900.0 + 10.0 * i as f64).collect();
         let y: Vec<f64> = x.iter().map(|v| 30.0 * v + 100.0).collect();
         let d = Dataset::new(x, y).unwrap();

@@ -338,7 +338,7 @@ pub fn trajectory_figure(d: &Dataset, c: &Curvature, t: &Trace, lr: f64, left_st
         let inset = area.clone().shrink((left as u32, top as u32), (iw as u32, ih as u32));
         inset.fill(&WHITE)?;
         let mut small = ChartBuilder::on(&inset)
-            .caption("Figure 2.3's view", (plot::FONT, 13).into_font().color(&palette::INK))
+            .caption("Figure 2.3's view", plot::label_style())
             .margin(4)
             .build_cartesian_2d(big.w.0..big.w.1, big.b.0..big.b.1)?;
         small.configure_mesh().disable_mesh().disable_axes().draw()?;
