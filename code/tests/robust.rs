@@ -328,5 +328,9 @@ fn perfect_lines_run_with_undefined_ratios() {
         }
     }
     let (r, _) = chapter("chapter4").run(&exact).unwrap();
-    assert_eq!(r.undefined(), ["stuck_b_in_se", "stuck_w_in_se", "stuck_cost_pct"]);
+    // Percentages of L* = 0: the stuck line's cost and Figure 4.3's lines along the floor.
+    assert_eq!(
+        r.undefined(),
+        ["stuck_b_in_se", "stuck_w_in_se", "stuck_cost_pct", "fan_inner_pct", "fan_outer_pct", "fan_shift_pct"]
+    );
 }
