@@ -126,6 +126,11 @@ fn bad_input_is_one_line_and_exit_2() {
         (SMALL, &["--method", "adam", "--degree", "2"], "fits a line only"),
         (SMALL, &["--method", "gd", "--degree", "2"], "fits a line only"),
         (SMALL, &["--method", "newton"], "invalid value 'newton'"),
+        // Squares that leave f64: the chapters' message, not "rank-deficient".
+        ("x,y\n1e-160,2\n2e-160,3\n3e-160,5\n", &[], "column `x` spans only 2.0e-160"),
+        ("x,y\n1,2e200\n2,3e200\n3,5e200\n", &[], "column `y` has values as large as 5.0e200"),
+        ("x,y,x\n1,2,3\n4,5,6\n7,8,0\n", &[], "column `x` appears 2 times in the header"),
+        ("x,y\n\"1,200\",2\n3,4\n5,7\n", &[], "a thousands separator (`1200`) or a decimal comma"),
     ];
     for (k, (text, extra, expected)) in cases.iter().enumerate() {
         let path = csv(&dir, &format!("bad{k}.csv"), text);
