@@ -52,7 +52,7 @@ fn truth_is_inside_the_innermost_ellipse_but_not_on_the_minimum() {
 
 /// "Along its floor, the long axis of the ellipses, b falls as w rises … Each €/m² of slope
 /// costs about … € of intercept along the floor. (The lines through the centre (x̄, ȳ) trade
-/// x̄, somewhat less: they run close beside the floor, not on it.)" and "in equal steps of w
+/// only x̄: they run close beside the floor, not on it.)" and "in equal steps of w
 /// and b it lies almost along b".
 #[test]
 fn valley_floor_trades_slope_against_intercept() {
