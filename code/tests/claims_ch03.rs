@@ -11,7 +11,7 @@ fn v(key: &str) -> f64 {
 }
 
 /// "On our data the areas average … m², which is why, when all residuals point the same way
-/// as they do at (25, 100), the slope's derivative is tens of times larger."
+/// as they do at the start, the slope's derivative is tens of times larger." (the start: (25, 100))
 #[test]
 fn slope_derivative_is_tens_of_times_larger_at_the_start() {
     assert!((10.0..100.0).contains(&v("start_grad_ratio").abs()), "{}", v("start_grad_ratio"));
