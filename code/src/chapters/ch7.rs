@@ -316,7 +316,14 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
                 let budget = BUDGET.min(fastest.1.saturating_sub(1));
                 let to_raw = &s.to_raw;
                 if let (Reach::Reached(k), _) = reach_by(swept(key, lr).as_mut(), &s.q, s.start, EPS, budget, |t| raw_error(to_raw(t))) {
-                    fastest = (lr, k);
+                    // Only a run that stays below ε for the rest of the sweep's steps counts: a
+                    // path that passes through ε on its way elsewhere has not arrived.
+                    let mut opt = swept(key, lr);
+                    let t = run_quadratic(opt.as_mut(), &s.q, s.start, SWEEP_STEPS.max(k));
+                    let stays = t.diverged_at.is_none() && (k..t.w.len()).all(|i| raw_error(to_raw([t.w[i], t.b[i]])) < EPS);
+                    if stays {
+                        fastest = (lr, k);
+                    }
                 }
             }
             if fastest.1 != usize::MAX {
@@ -415,7 +422,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             // Diagonal steps: the distance shrinks by r² every second step and jumps up in
             // between (chapter 6), so the first even step past ln(ε/ε₀)/ln r.
             let transient = match (e.key, e.rho) {
-                ("diagonal", Some(rho)) if rho > 0.0 && rho < 1.0 => Some(2 * ((shrink.ln() / rho.ln()) / 2.0).ceil() as usize),
+                ("diagonal", Some(rho)) if s.key == "raw" && rho > 0.0 && rho < 1.0 => Some(2 * ((shrink.ln() / rho.ln()) / 2.0).ceil() as usize),
                 _ => transient,
             };
             if let Some(k) = transient {
@@ -469,6 +476,10 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("adam_step_bound", adam_step_bound(adam.beta1, adam.beta2), 4);
     r.number("adam_worst_growth", adam.beta2 / adam.beta1, 3);
     r.number("start_rel_error", settings[0].q.relative_error(settings[0].start), 3);
+    // Heavy ball's transient coefficient B = f/r − 1 along the steep direction (see `transient`).
+    let hb = Momentum::optimal(c.lambda_min, c.lambda_max);
+    let (f, root) = (1.0 - hb.lr * c.lambda_max, (1.0 + hb.beta - hb.lr * c.lambda_max) / 2.0);
+    r.number("momentum_raw_b_steep", f / root - 1.0, 2);
 
     // Mini-batches: the spread around θ* at the end of each epoch.
     // The rows the mini-batch experiment replays: all, or above MAX_ROWS a seeded sample.
