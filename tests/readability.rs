@@ -51,8 +51,6 @@ const PENDING: &[&str] = &[
     "ch03-derivatives.md",
     "ch04-gradient-descent.md",
     "ch05-standardization.md",
-    "ch06-step-sizes.md",
-    "ch07-optimizers.md",
     "ch08-autodiff.md",
     "ch09-neuron.md",
     "ch10-closed-form.md",
