@@ -39,9 +39,10 @@ fn pages() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Whitespace runs as one space, so text matches across the PDF's line breaks.
+/// Whitespace runs as one space, so text matches across the PDF's line breaks (KaTeX's
+/// zero-width spaces count as spaces).
 fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.replace('\u{200b}', " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Phrases of plain prose (five words or more, no maths, code, links or numbers) from
