@@ -153,11 +153,19 @@
     /** A reader's text with real subscripts: "λ_max" → λ<sub>max</sub> (HTML), or a lowered,
         smaller tspan in an SVG text. */
     function rich(parent, text, svg) {
+      // In SVG a lowered tspan lowered the text after it too (Chromium): the subscript
+      // moves down by dy and the text after it back up.
+      let down = false;
       text.split(/(_\{[^}]*\}|_[A-Za-z0-9]+)/).forEach((part, i) => {
         if (!part) return;
-        if (i % 2 === 0) { parent.appendChild(document.createTextNode(part)); return; }
+        if (i % 2 === 0) {
+          if (svg && down) el("tspan", { dy: -3 }, parent).textContent = part;
+          else parent.appendChild(document.createTextNode(part));
+          down = false;
+          return;
+        }
         const sub = part.replace(/^_\{?|\}$/g, "");
-        if (svg) el("tspan", { "baseline-shift": "sub", "font-size": "10" }, parent).textContent = sub;
+        if (svg) { el("tspan", { dy: 3, "font-size": "10" }, parent).textContent = sub; down = true; }
         else html("sub", {}, parent, sub);
       });
       return parent;
