@@ -483,12 +483,12 @@
 
         table.textContent = "";
         const head = html("tr", {}, html("thead", {}, table));
-        // Short headers that wrap, so the table fits a 390 px phone (the widget is 331 px).
-        ["direction", "λ", "1 − ηλ (theory, per step)", "last step (measured)", `|error| at step ${m.last}`].forEach((t) => html("th", {}, head, t));
+        // No λ column: the hint above gives both λ. So the table fits a 390 px phone.
+        ["direction", "1 − ηλ (theory, per step)", "last step (measured)", `|error| at step ${m.last}`].forEach((t) => html("th", {}, head, t));
         const body = html("tbody", {}, table);
         ["flat v_min", "steep v_max"].forEach((name, i) => {
           const tr = html("tr", { id: i === 0 ? "modes-row-flat" : "modes-row-steep" }, body);
-          const cells = [name, fmt(s.lambda[i], 4), fmt(m.predicted[i], 6), m.measured[i] === null ? "—" : fmt(m.measured[i], 6), fmt(Math.abs(end[i]), 4)];
+          const cells = [name, fmt(m.predicted[i], 6), m.measured[i] === null ? "—" : fmt(m.measured[i], 6), fmt(Math.abs(end[i]), 4)];
           cells.forEach((t) => rich(html("td", {}, tr), t));
           tr.setAttribute("data-predicted", String(m.predicted[i]));
           tr.setAttribute("data-measured", m.measured[i] === null ? "" : String(m.measured[i]));
