@@ -169,9 +169,9 @@ fn printed_book_has_every_solution_and_no_half_empty_page() {
     // Chromium's default paper and margins, no header/footer. It prints once the page has
     // loaded (KaTeX's fonts, the widgets' scripts). No --virtual-time-budget: with it, the
     // print page's own window.print() left no PDF.
-    // Under load Chromium now and then exits without writing the PDF: one more try.
+    // Under load Chromium now and then exits without writing the PDF: up to three tries.
     let mut log = String::new();
-    for _ in 0..2 {
+    for _ in 0..3 {
         let profile = tempfile::tempdir().unwrap();
         let run = Command::new(&chromium)
             .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
