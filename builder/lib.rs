@@ -10,6 +10,11 @@ use linreg::chapters;
 use linreg::data::{BOOK_SEED, paris_rents};
 use mdbook_driver::MDBook;
 
+mod keep_together;
+mod tex_text;
+pub use keep_together::keep_together;
+pub use tex_text::tex_to_text;
+
 /// The repository root (where `book.toml` lives).
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -28,18 +33,33 @@ pub fn render_figures(root: &Path) -> Result<()> {
 /// Loads the book with KaTeX registered in-process: `book.toml` names the `katex`
 /// preprocessor (so the `mdbook` CLI runs the `mdbook-katex` binary), and registering
 /// the library under the same name replaces that command, so nothing needs installing.
+/// A preprocessor not named in `book.toml` runs after those that are: [`keep_together`]
+/// sees KaTeX's output.
 pub fn load(root: &Path) -> Result<MDBook> {
     let mut book = MDBook::load(root)?;
     book.with_preprocessor(mdbook_katex::preprocess::KatexProcessor);
+    book.with_preprocessor(keep_together::KeepTogether);
     Ok(book)
 }
 
-/// Search excerpts show maths as TeX. mdBook indexes the text of every element, so a
-/// KaTeX formula reaches the index as its glyphs one by one ("λ m i n ​"). With
-/// `include-src` each formula sits in `<data class="katex-src" value="TeX">`; this
+/// Builds the HTML book into `dir` (not the configured `book/`) as the `book` binary
+/// does, search excerpts included; returns the HTML output folder. For tests.
+pub fn build_into(root: &Path, dir: &Path) -> Result<PathBuf> {
+    let mut book = load(root)?;
+    book.config.build.build_dir = dir.to_path_buf();
+    book.build().context("mdBook build failed")?;
+    let out = book.build_dir_for("html");
+    readable_search_excerpts(&out).context("rewriting the search excerpts")?;
+    Ok(out)
+}
+
+/// Search excerpts show maths as the page shows it. mdBook indexes the text of every
+/// element, so a KaTeX formula reaches the index as its glyphs one by one ("λ m i n ​").
+/// With `include-src` each formula sits in `<data class="katex-src" value="TeX">`; this
 /// recomputes the text mdBook indexed for each formula of each built page (a space per
 /// opening tag, the text nodes, whitespace runs collapsed, as mdbook-html's `search.rs`)
-/// and replaces it in the stored excerpts by the TeX. Only the excerpts change; the
+/// and replaces it in the stored excerpts by the formula's plain-text reading
+/// ([`tex_to_text`]: "λmax", "Σxᵢ²", "(x − x̄)/sₓ"). Only the excerpts change; the
 /// words searched stay mdBook's. The plain `mdbook build` keeps mdBook's excerpts.
 pub fn readable_search_excerpts(out: &Path) -> Result<()> {
     let formula = regex::Regex::new(r#"<data class="katex-src" value="((?:[^"\\]|\\.)*)">(.*?)</data>"#)?;
@@ -67,7 +87,7 @@ pub fn readable_search_excerpts(out: &Path) -> Result<()> {
                 last = m.end();
             }
             text.push_str(&unescape(&cap[2][last..]));
-            list.push((ws.replace_all(&text, " ").trim().to_string(), tex.trim().to_string()));
+            list.push((ws.replace_all(&text, " ").trim().to_string(), tex_to_text(&tex)));
         }
         pages.insert(path.file_name().expect("a file").to_string_lossy().to_string(), list);
     }
@@ -83,35 +103,46 @@ pub fn readable_search_excerpts(out: &Path) -> Result<()> {
         let json = body.replace("\\'", "'").replace("\\\\", "\\");
         let mut index: serde_json::Value = serde_json::from_str(&json)?;
         let urls: Vec<String> = index["doc_urls"].as_array().context("doc_urls")?.iter().map(|u| u.as_str().unwrap_or("").to_string()).collect();
-        let mut cursor: std::collections::HashMap<String, usize> = Default::default();
+        // Per page, one pattern of all its formulas' glyph texts, longest first (a formula's
+        // glyphs can contain a shorter one's). One glyph ($w$) reads the same either way.
+        let mut patterns: std::collections::HashMap<&str, (regex::Regex, std::collections::HashMap<&str, &str>)> = Default::default();
+        for (page, list) in &pages {
+            let mut readable: std::collections::HashMap<&str, &str> = Default::default();
+            for (glyphs, text) in list.iter().filter(|(g, _)| g.contains(' ')) {
+                readable.entry(glyphs.as_str()).or_insert(text.as_str());
+            }
+            if readable.is_empty() {
+                continue;
+            }
+            let mut keys: Vec<&str> = readable.keys().copied().collect();
+            keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+            let alternation = keys.iter().map(|k| regex::escape(k)).collect::<Vec<_>>().join("|");
+            patterns.insert(page.as_str(), (regex::Regex::new(&alternation)?, readable));
+        }
         if let Some(docs) = index.pointer_mut("/index/documentStore/docs").and_then(|d| d.as_object_mut()) {
-            // Documents in the order mdBook wrote them (one page's sections in reading order).
-            let mut refs: Vec<(usize, String)> = docs.keys().filter_map(|k| k.parse().ok().map(|n| (n, k.clone()))).collect();
-            refs.sort();
-            for (n, key) in refs {
-                let page = urls.get(n).map(|u| u.split('#').next().unwrap_or("").to_string()).unwrap_or_default();
-                let Some(list) = pages.get(&page) else { continue };
-                let Some(serde_json::Value::String(text)) = docs.get_mut(&key).and_then(|d| d.get_mut("body")) else { continue };
-                let start = cursor.entry(page).or_insert(0);
+            for (key, doc) in docs.iter_mut() {
+                let Some(page) = key.parse::<usize>().ok().and_then(|n| urls.get(n)).map(|u| u.split('#').next().unwrap_or("")) else {
+                    continue;
+                };
+                let Some((pattern, readable)) = patterns.get(page) else { continue };
+                let Some(serde_json::Value::String(text)) = doc.get_mut("body") else { continue };
                 let mut out = String::new();
                 let mut pos = 0;
-                for (k, (glyphs, tex)) in list.iter().enumerate().skip(*start) {
-                    // One glyph ($w$) reads the same either way; longer ones are replaced
-                    // where they occur next, as whole words.
-                    if !glyphs.contains(' ') {
-                        continue;
-                    }
-                    let Some(at) = text[pos..].find(glyphs.as_str()).map(|i| pos + i) else { continue };
-                    let before_ok = at == 0 || text[..at].ends_with(char::is_whitespace);
-                    let end = at + glyphs.len();
-                    let after_ok = text[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                let mut from = 0;
+                while let Some(m) = pattern.find_at(text, from) {
+                    // Whole formulas only: not the tail of a word, not a word's head. A
+                    // miss looks again one character on ("fractio[n η λ m i n]" is not
+                    // a formula, "η λ m i n" after it is).
+                    let before_ok = text[..m.start()].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                    let after_ok = text[m.end()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
                     if !(before_ok && after_ok) {
+                        from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
                         continue;
                     }
-                    out.push_str(&text[pos..at]);
-                    out.push_str(tex);
-                    pos = end;
-                    *start = k + 1;
+                    from = m.end();
+                    out.push_str(&text[pos..m.start()]);
+                    out.push_str(readable[m.as_str()]);
+                    pos = m.end();
                 }
                 out.push_str(&text[pos..]);
                 *text = out;

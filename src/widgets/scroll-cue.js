@@ -9,14 +9,24 @@
   const BOXES = ".table-wrapper, table, pre > code, .katex-display, .gd-scroll, figure > p";
 
   // Inline maths cannot scroll on its own (it is an inline box): a formula wider than the
-  // column is wrapped in a span that can.
+  // column is wrapped in a span that can. Every refresh first undoes the previous one's
+  // wrapping and marks, then measures afresh: a box marked while the window was narrow
+  // (or during a screenshot tool's 1×1 px resize) is unmarked once it fits. Without this a
+  // marked table kept the phone's one-line cells and so kept overflowing, and a wrapped
+  // formula stayed an inline-block 1–2 px off the baseline.
+  function unwrapInlineMaths(main) {
+    main.querySelectorAll("span.gd-scroll[data-gd-wrap]").forEach((box) => box.replaceWith(...box.childNodes));
+  }
+
   function wrapWideInlineMaths(main) {
     const column = main.getBoundingClientRect().width;
-    main.querySelectorAll(".katex").forEach((k) => {
-      if (k.closest(".katex-display, .gd-scroll")) return;
-      if (k.getBoundingClientRect().width <= column) return;
+    const wide = [...main.querySelectorAll(".katex")].filter(
+      (k) => !k.closest(".katex-display, .gd-scroll") && k.getBoundingClientRect().width > column,
+    );
+    wide.forEach((k) => {
       const box = document.createElement("span");
       box.className = "gd-scroll";
+      box.dataset.gdWrap = "";
       k.replaceWith(box);
       box.appendChild(k);
     });
@@ -37,15 +47,26 @@
   function refresh() {
     const main = document.querySelector("main");
     if (!main) return;
+    unwrapInlineMaths(main);
+    const boxes = [...main.querySelectorAll(BOXES)];
+    boxes.forEach((b) => b.classList.remove("gd-scrolls")); // measured as they lay out unmarked
     wrapWideInlineMaths(main);
     main.querySelectorAll(BOXES).forEach(mark);
+  }
+
+  // Resizes come in bursts (a window dragged): one refresh per frame.
+  let pending = false;
+  function soon() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; refresh(); });
   }
 
   document.addEventListener("scroll", (ev) => {
     const t = ev.target;
     if (t instanceof Element && t.classList.contains("gd-scrolls")) mark(t);
   }, true);
-  window.addEventListener("resize", refresh);
+  window.addEventListener("resize", soon);
   window.addEventListener("load", refresh);
   window.addEventListener("beforeprint", refresh);
   if (document.fonts) document.fonts.ready.then(refresh); // KaTeX fonts change widths

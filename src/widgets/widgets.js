@@ -2,7 +2,7 @@
 //
 //   * "fit a line by hand" (chapter 2): sliders for w and b over the scatter plot, the
 //     live MSE, and the current (w, b) on the loss contours;
-//   * the gradient-descent playground (chapter 7): raw, centered or standardized data,
+//   * the gradient-descent playground (chapter 7): raw, centred or standardized data,
 //     a log-scale learning rate, GD / momentum / Adam, the path on the contours and the
 //     loss curve, with divergence detected by the library's rule.
 //
@@ -119,17 +119,56 @@
     const SUP = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
     function pow10(k) { return k === 0 ? "1" : k === 1 ? "10" : "10" + String(k).split("").map((c) => SUP[c]).join(""); }
 
-    /** Significant digits for prose, scientific with a Unicode exponent when tiny or huge. */
+    /** Digits as the prose groups them (report::fmt_sig): ≥ 5 before the point in threes,
+        joined by a narrow no-break space (36 180, 690 800). */
+    function grouped(text) {
+      const [int, frac] = text.split(".");
+      const g = int.length >= 5 ? int.replace(/\B(?=(\d{3})+$)/g, "\u202f") : int;
+      return frac === undefined ? g : g + "." + frac;
+    }
+
+    /** As report::fmt_sig / fmt_sci, so a widget shows the numbers the prose quotes:
+        `sig` significant digits (36 178 → "36 180"), grouped, a typeset minus, and
+        scientific with a Unicode exponent, joined by no-break spaces, when tiny or huge. */
     function fmt(v, sig) {
       if (!Number.isFinite(v)) return String(v);
       if (v === 0) return "0";
-      const a = Math.abs(v);
+      const sign = v < 0 ? "−" : "";
+      const a = Number(Math.abs(v).toPrecision(sig)); // rounded to sig digits, even left of the point
       if (a >= 1e-3 && a < 1e6) {
         const d = Math.max(0, sig - 1 - Math.floor(Math.log10(a)));
-        return v.toFixed(d).replace("-", "−");
+        return sign + grouped(a.toFixed(d));
       }
-      const [m, e] = v.toExponential(sig - 1).split("e");
-      return (m + " × " + pow10(parseInt(e, 10))).replace(/^-/, "−");
+      const [m, e] = a.toExponential(sig - 1).split("e");
+      return sign + (m === "1" ? pow10(parseInt(e, 10)) : m + "\u00a0×\u00a0" + pow10(parseInt(e, 10)));
+    }
+
+    /** A learning rate from its slider's log10: a whole power as the prose writes it
+        (10⁻⁵, not 1.00 × 10⁻⁵), any other to 3 significant digits. */
+    function fmtRate(log) {
+      const k = Math.round(log);
+      return Math.abs(log - k) < 1e-9 ? pow10(k) : fmt(Math.pow(10, log), 3);
+    }
+
+    /** A reader's text with real subscripts: "λ_max" → λ<sub>max</sub> (HTML), or a lowered,
+        smaller tspan in an SVG text. */
+    function rich(parent, text, svg) {
+      // In SVG a lowered tspan lowered the text after it too (Chromium): the subscript
+      // moves down by dy and the text after it back up.
+      let down = false;
+      text.split(/(_\{[^}]*\}|_[A-Za-z0-9]+)/).forEach((part, i) => {
+        if (!part) return;
+        if (i % 2 === 0) {
+          if (svg && down) el("tspan", { dy: -3 }, parent).textContent = part;
+          else parent.appendChild(document.createTextNode(part));
+          down = false;
+          return;
+        }
+        const sub = part.replace(/^_\{?|\}$/g, "");
+        if (svg) { el("tspan", { dy: 3, "font-size": "10" }, parent).textContent = sub; down = true; }
+        else html("sub", {}, parent, sub);
+      });
+      return parent;
     }
 
     function niceTicks(lo, hi, count) {
@@ -146,10 +185,15 @@
      * draw in. `logY` takes log10 values in yr and labels powers of ten.
      */
     let clipCount = 0;
-    /** A two-panel widget's chart width in SVG units: 420, or what the panel gets on a phone
-        (down to 300), so its 12-unit text stays 12 px instead of shrinking to 9. */
-    function panelWidth(root) {
-      return Math.round(Math.min(420, Math.max(300, root.getBoundingClientRect().width - 24 || 420)));
+    /** A two-panel widget's chart width in SVG units: the width each panel is shown at
+        (two side by side when both get 300 px, else one per line), so the charts' 12-unit
+        text is 12 px on a desktop and a phone alike (at a fixed 420 units it was 10 px at
+        1280 px, shown 355 px wide). */
+    function panelWidth(panels) {
+      const box = panels.getBoundingClientRect().width;
+      if (!box) return 420;
+      const gap = parseFloat(getComputedStyle(panels).columnGap) || 0;
+      return Math.floor(box >= 600 + gap ? (box - gap) / 2 : box);
     }
 
     function chart(svg, W, H, xr, yr, xlabel, ylabel, logY) {
@@ -236,7 +280,7 @@
       const d = readData(root);
       root.textContent = "";
       const panels = html("div", { class: "gd-panels" }, root);
-      const W = panelWidth(root), H = 320;
+      const W = panelWidth(panels), H = 320;
       const scatter = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "fit-scatter", role: "img", "aria-label": "the data and the current line" }, panels);
       const contour = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "fit-contour", role: "img", "aria-label": "contours of the MSE with the current (w, b)" }, panels);
       const controls = html("div", { class: "gd-controls" }, root);
@@ -294,7 +338,13 @@
         const atMinimum = w === d.star[0] && b === d.star[1];
         html("span", {}, readout, atMinimum
           ? ` (RMSE ${fmt(Math.sqrt(L), 4)} €): the least-squares line, at the cross, the lowest MSE any line reaches.`
-          : ` (RMSE ${fmt(Math.sqrt(L), 4)} €); the minimum, at the cross, is ${fmt(d.floor, 4)} €² — ${fmt(L / d.floor, 3)} times lower.`);
+          : ` (RMSE ${fmt(Math.sqrt(L), 4)} €); the minimum, at the cross, is ${fmt(d.floor, 4)} €², ${above(L / d.floor)}.`);
+      }
+      // How far this line's MSE is above the minimum, in words that stay true near it
+      // ("1.00 times lower" said nothing): a percentage up to twice, then a multiple.
+      function above(ratio) {
+        if (ratio < 2) return `this line's is ${fmt(100 * (ratio - 1), 2)} % higher`;
+        return `this line's is ${fmt(ratio, 3)} times as high`;
       }
       const set = (w, b) => { sw.input.value = w; sb.input.value = b; update([w, b]); };
       sw.input.addEventListener("input", () => update());
@@ -306,6 +356,7 @@
       });
       const [w0, w1] = d.window.w, [b0, b1] = d.window.b;
       set(w0 + 0.25 * (w1 - w0), b0 + 0.75 * (b1 - b0));
+      printNote(root, `the line at w = ${sw.out.textContent} €/m², b = ${sb.out.textContent} €; online, sliders move it`);
     }
 
     // ---- widget 2: the gradient-descent playground -------------------------------------
@@ -323,7 +374,7 @@
       const hint = html("p", { class: "gd-hint" }, root);
       const status = html("p", { class: "gd-readout", id: "gd-status", "aria-live": "polite" }, root);
       const panels = html("div", { class: "gd-panels" }, root);
-      const W = panelWidth(root), H = 320;
+      const W = panelWidth(panels), H = 320;
       const pathSvg = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "gd-path", role: "img", "aria-label": "the optimizer's path on the loss contours" }, panels);
       const lossSvg = el("svg", { viewBox: `0 0 ${W} ${H}`, id: "gd-loss", role: "img", "aria-label": "excess loss against the step" }, panels);
 
@@ -331,9 +382,11 @@
         const s = d.settings.find((t) => t.key === data.value);
         const kind = opt.value, eta = Math.pow(10, parseFloat(lr.value));
         const n = Math.max(1, Math.min(20000, Math.round(parseFloat(steps.value)) || 1));
-        lrOut.textContent = fmt(eta, 3);
+        lrOut.textContent = fmtRate(parseFloat(lr.value));
         lrOut.setAttribute("data-value", String(eta));
-        hint.textContent = `On this data, gradient descent is stable for η < 2/λmax = ${fmt(s.max_stable_lr, 3)}; the condition number is κ = ${fmt(s.eigen.lambda[1] / s.eigen.lambda[0], 4)}.`;
+        // The digits the prose quotes: κ to 4 significant digits, 2/λmax to 3 (ch7 values.md).
+        hint.textContent = "";
+        rich(hint, `On this data, gradient descent is stable for η < 2/λ_max = ${fmt(s.max_stable_lr, 3)}; the condition number is κ = ${fmt(s.eigen.lambda[1] / s.eigen.lambda[0], 4)}.`);
         const r = run(s.x, s.y, s.start, kind, eta, n, d);
         const last = r.w.length - 1;
         const [w, b] = toOriginal(s.scaling, r.w[last], r.b[last]);
@@ -376,6 +429,7 @@
       }
       [data, opt, lr, steps].forEach((c) => { c.addEventListener("input", update); c.addEventListener("change", update); });
       update();
+      printNote(root, `${data.selectedOptions[0].text} data, ${opt.selectedOptions[0].text}, η = ${lrOut.textContent}, ${steps.value} steps; online, each can be changed`);
     }
 
     // ---- widget 3: the error along the eigen-directions (chapter 4) ----------------------
@@ -419,21 +473,23 @@
         const s = d.settings.find((t) => t.key === data.value);
         const eta = Math.pow(10, parseFloat(lr.value));
         const n = Math.max(1, Math.min(20000, Math.round(parseFloat(steps.value)) || 1));
-        lrOut.textContent = fmt(eta, 3);
+        lrOut.textContent = fmtRate(parseFloat(lr.value));
         lrOut.setAttribute("data-value", String(eta));
         const limit = 2 / s.lambda[1];
-        hint.textContent = `λmin = ${fmt(s.lambda[0], 4)}, λmax = ${fmt(s.lambda[1], 4)}: stable for η < 2/λmax = ${fmt(limit, 3)} (η is ${fmt(eta / limit, 3)} of that).`;
+        hint.textContent = "";
+        rich(hint, `λ_min = ${fmt(s.lambda[0], 4)}, λ_max = ${fmt(s.lambda[1], 4)}: stable for η < 2/λ_max = ${fmt(limit, 3)} (η is ${fmt(eta / limit, 3)} of that).`);
         const m = modesRun(s, eta, n, d.divergence_factor);
         const end = m.comps[m.last];
 
         table.textContent = "";
         const head = html("tr", {}, html("thead", {}, table));
-        ["direction", "λ", "theory: 1 − ηλ per step", "measured, last step", `|error| at step ${m.last}`].forEach((t) => html("th", {}, head, t));
+        // No λ column: the hint above gives both λ. So the table fits a 390 px phone.
+        ["direction", "1 − ηλ (theory, per step)", "last step (measured)", `|error| at step ${m.last}`].forEach((t) => html("th", {}, head, t));
         const body = html("tbody", {}, table);
         ["flat v_min", "steep v_max"].forEach((name, i) => {
           const tr = html("tr", { id: i === 0 ? "modes-row-flat" : "modes-row-steep" }, body);
-          const cells = [name, fmt(s.lambda[i], 4), fmt(m.predicted[i], 6), m.measured[i] === null ? "—" : fmt(m.measured[i], 6), fmt(Math.abs(end[i]), 4)];
-          cells.forEach((t) => html("td", {}, tr, t));
+          const cells = [name, fmt(m.predicted[i], 6), m.measured[i] === null ? "—" : fmt(m.measured[i], 6), fmt(Math.abs(end[i]), 4)];
+          cells.forEach((t) => rich(html("td", {}, tr), t));
           tr.setAttribute("data-predicted", String(m.predicted[i]));
           tr.setAttribute("data-measured", m.measured[i] === null ? "" : String(m.measured[i]));
           tr.setAttribute("data-component", String(end[i]));
@@ -444,12 +500,12 @@
         if (m.divergedAt !== null) {
           status.classList.add("gd-diverged");
           html("strong", {}, status, `Diverged at step ${m.divergedAt}: `);
-          html("span", {}, status, `|1 − ηλmax| = ${fmt(Math.abs(m.predicted[1]), 4)} > 1, so the steep component grows every step. Lower η below ${fmt(limit, 3)}.`);
+          rich(html("span", {}, status), `|1 − ηλ_max| = ${fmt(Math.abs(m.predicted[1]), 4)} > 1, so the steep component grows every step. Lower η below ${fmt(limit, 3)}.`);
         } else {
           status.classList.remove("gd-diverged");
           const slow = Math.max(Math.abs(m.predicted[0]), Math.abs(m.predicted[1]));
           html("span", {}, status, `The slower direction keeps ${fmt(slow, 6)} of its error per step; `);
-          html("strong", {}, status, slow === 0 ? "one step removes it." : slow < 1 ? `about ${(k => (k < 1e5 ? String(k) : fmt(k, 3)))(Math.ceil(Math.log(1e-6) / Math.log(slow)))} steps to shrink it a millionfold.` : "it never shrinks.");
+          html("strong", {}, status, slow === 0 ? "one step removes it." : slow < 1 ? `about ${(k => (k < 1e5 ? grouped(String(k)) : fmt(k, 3)))(Math.ceil(Math.log(1e-6) / Math.log(slow)))} steps to shrink it a millionfold.` : "it never shrinks.");
         }
 
         svg.textContent = "";
@@ -473,11 +529,17 @@
           const a = { x1: x, x2: x + 24, y1: y, y2: y, stroke: colour, "stroke-width": width };
           if (dash) a["stroke-dasharray"] = dash;
           el("line", a, key);
-          el("text", { x: x + 30, y: y + 4 }, key).textContent = text;
+          rich(el("text", { x: x + 30, y: y + 4 }, key), text, true);
         });
       }
       [data, lr, steps].forEach((c) => { c.addEventListener("input", update); c.addEventListener("change", update); });
       update();
+      printNote(root, `${data.selectedOptions[0].text}, η = ${lrOut.textContent}, ${steps.value} steps; online, each can be changed`);
+    }
+
+    /** The line paper shows above a widget (theme/paper.css hides it on screen). */
+    function printNote(root, state) {
+      root.prepend(html("p", { class: "gd-print-note" }, null, `Printed: this interactive widget as it starts (${state}).`));
     }
 
     function initAll() {

@@ -556,7 +556,7 @@ pub fn playground_settings(d: &Dataset) -> Result<[(&'static str, &'static str, 
     let raw = Scaling { x_mean: 0.0, x_sd: 1.0, y_mean: 0.0, y_sd: 1.0 };
     Ok([
         ("raw", "raw", raw),
-        ("centered", "x centered", Scaling { x_mean: st.x_mean, ..raw }),
+        ("centered", "centred x", Scaling { x_mean: st.x_mean, ..raw }),
         ("std", "standardized", st),
     ])
 }
