@@ -99,16 +99,7 @@ def transcripts(v):
     """What each block in the book shows as printed, one text file per block."""
     f = lambda t: f"w = {t[0]:.4f}, b = {t[1]:.4f}"
     r32 = v["reader_f32"]
-    (w0, b0), (gw, gb), (w, b) = r32["start"], r32["grads"], r32["end"]
-    ws, bs = v["reader_star"]
-    files = {}
-    files["reader.txt"] = (
-        f"start          {f((w0, b0))}\n"
-        f"first grads    dL/dw = {gw:.1f}, dL/db = {gb:.2f}\n"
-        f"after 100      {f((w, b))}\n"
-        f"least squares  {f((ws, bs))}\n"
-        f"b has moved {100 * (b - b0) / (bs - b0):.1f} % of the way to b*\n"
-    )
+    files = {"reader.txt": reader.report(r32["start"], r32["grads"], r32["end"], v["reader_star"])}
     fx = v["reader_fixes"]
     files["reader-fixes.txt"] = (
         f"as asked (lr 1e-5)     {f(r32['end'])}\n"
@@ -129,7 +120,7 @@ def transcripts(v):
         f"Adam        lr = {a['lr']:g}: {a['steps']} steps\n"
         f"both end within 1e-6 of {f(ps)}\n"
     )
-    dtype, after, error = v["ch9_int"]
+    dtype, after, error, in_place = v["ch9_int"]
     g = lambda a, b: f"w {a[0] - b[0]:+.0e}, b {a[1] - b[1]:+.0e}"
     files["ch9.txt"] = (
         f"notebook, float32  {f(v['ch9_f32'])}\n"
@@ -137,6 +128,7 @@ def transcripts(v):
         f"reader's script, float32 - float64 after 100 epochs: {g(r32['end'], v['reader_f64']['end'])}\n"
         f"torch.tensor([25])                      {dtype}\n"
         f"after w - lr * grad                     {after}\n"
+        f"w -= lr * grad (in place)               RuntimeError: {in_place}\n"
         f"torch.tensor([25], requires_grad=True)  RuntimeError: {error}\n"
     )
     files["ch10.txt"] = "".join(f"{d:<8} w = {t[0]:.10f}, b = {t[1]:.8f}\n" for d, t in v["ch10"].items())

@@ -30,12 +30,18 @@ def notebook_run(x, y, lr=0.01, iterations=200, dtype=torch.float32):
 
 def integer_tensors():
     """What `torch.tensor([25])` gives, and what it does in each kind of loop:
-    (dtype, the dtype after the notebook's manual update, the autograd error)."""
+    (dtype, the dtype after the notebook's update, the autograd error, the in-place error)."""
     # ANCHOR: integer_tensors
     w = torch.tensor([25])  # no decimal point: an integer tensor
     start_dtype = w.dtype  # torch.int64
-    w = w - 1e-5 * torch.tensor([-3.0])  # the manual update promotes it silently...
+    w = w - 1e-5 * torch.tensor([-3.0])  # the notebook's update promotes it silently...
     after_dtype = w.dtype  # ...to torch.float32, the default float type, not float64
+    try:
+        v = torch.tensor([25])
+        v -= 1e-5 * torch.tensor([-3.0])  # in place, it cannot: the result is float
+        in_place = None
+    except RuntimeError as e:
+        in_place = str(e)
     try:
         torch.tensor([25], requires_grad=True)  # autograd refuses outright
         error = None
@@ -43,4 +49,4 @@ def integer_tensors():
         error = str(e)
     # Write torch.tensor([25.0], dtype=torch.float64) instead.
     # ANCHOR_END: integer_tensors
-    return str(start_dtype), str(after_dtype), error
+    return str(start_dtype), str(after_dtype), error, in_place

@@ -39,17 +39,22 @@ def least_squares(x, y):
     return w, b
 
 
+def report(start, grads, end, star):
+    """What the script prints: the symptom in five lines."""
+    (w0, b0), (gw, gb), (w, b), (ws, bs) = start, grads, end, star
+    return (
+        f"start          w = {w0:.4f}, b = {b0:.4f}\n"
+        f"first grads    dL/dw = {gw:.1f}, dL/db = {gb:.2f}\n"
+        f"after 100      w = {w:.4f}, b = {b:.4f}\n"
+        f"least squares  w = {ws:.4f}, b = {bs:.4f}\n"
+        f"b has moved {100 * (b - b0) / (bs - b0):.1f} % of the way to b*\n"
+    )
+
+
 def main():
     x, y = load(READER)
-    (w0, b0), (gw, gb), (w, b) = reader_script(x, y)
-    w_star, b_star = least_squares(x, y)
-    # ANCHOR: reader_output
-    print(f"start         w = {w0:.4f}, b = {b0:.4f}")
-    print(f"first grads   dL/dw = {gw:.1f}, dL/db = {gb:.2f}")
-    print(f"100 epochs    w = {w:.4f}, b = {b:.4f}")
-    print(f"least squares w = {w_star:.4f}, b = {b_star:.4f}")
-    print(f"b has moved {100 * (b - b0) / (b_star - b0):.1f} % of its way")
-    # ANCHOR_END: reader_output
+    start, grads, end = reader_script(x, y)
+    print(report(start, grads, end, least_squares(x, y)), end="")
 
 
 if __name__ == "__main__":
