@@ -82,13 +82,7 @@ pub const MAX_OFFSET_RATIO: f64 = 1e6;
 /// chapters divide by zero, overflow or lose every digit.
 pub fn check_usable(d: &Dataset) -> Result<()> {
     for (name, v) in [("x", &d.x), ("y", &d.y)] {
-        let largest = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-        if largest > MAX_MAGNITUDE {
-            return Err(Error::Data(format!(
-                "{name} has values as large as {largest:.1e}; the chapters square and sum values, which \
-                 overflows f64 beyond about {MAX_MAGNITUDE:.0e}: divide the column by a power of ten first"
-            )));
-        }
+        check_scale(name, v)?;
         let (lo, hi) = (crate::stats::min(v), crate::stats::max(v));
         if lo == hi {
             let what = if name == "x" {
@@ -99,14 +93,6 @@ pub fn check_usable(d: &Dataset) -> Result<()> {
             };
             return Err(Error::Data(format!("every {name} equals {lo}: {what}")));
         }
-        // The range, not the standard deviation: the latter squares and would underflow.
-        if hi - lo < MIN_SPREAD {
-            return Err(Error::Data(format!(
-                "{name} spans only {:.1e} (from {lo:e} to {hi:e}), below {MIN_SPREAD:.0e}: squares of such \
-                 differences underflow f64; multiply the column by a power of ten first",
-                hi - lo
-            )));
-        }
     }
     let (mean, spread) = (crate::stats::mean(&d.x), crate::stats::std_dev(&d.x));
     if mean.abs() > MAX_OFFSET_RATIO * spread {
@@ -114,6 +100,31 @@ pub fn check_usable(d: &Dataset) -> Result<()> {
             "x is offset far from 0 relative to its spread (mean {mean:.6e}, standard deviation {spread:.1e}): \
              the raw-data chapters would lose every digit of the spread; subtract a round number near \
              the mean from x first"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a column whose squares leave f64: values beyond [`MAX_MAGNITUDE`] overflow when
+/// squared and summed, a range below [`MIN_SPREAD`] underflows. One message for every
+/// binary (the chapters through [`check_usable`], `fit` for each chosen column), so `fit`
+/// does not mistake such a column for a rank-deficient one. A constant column passes:
+/// each caller says what that means for it.
+pub fn check_scale(name: &str, v: &[f64]) -> Result<()> {
+    let largest = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    if largest > MAX_MAGNITUDE {
+        return Err(Error::Data(format!(
+            "{name} has values as large as {largest:.1e}; squaring and summing them overflows f64 beyond \
+             about {MAX_MAGNITUDE:.0e}: divide the column by a power of ten first"
+        )));
+    }
+    let (lo, hi) = (crate::stats::min(v), crate::stats::max(v));
+    // The range, not the standard deviation: the latter squares and would underflow.
+    if lo != hi && hi - lo < MIN_SPREAD {
+        return Err(Error::Data(format!(
+            "{name} spans only {:.1e} (from {lo:e} to {hi:e}), below {MIN_SPREAD:.0e}: squares of such \
+             differences underflow f64; multiply the column by a power of ten first",
+            hi - lo
         )));
     }
     Ok(())
