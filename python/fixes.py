@@ -89,9 +89,10 @@ def eigenvalues(x):
 
 # ANCHOR: momentum
 def heavy_ball(model, x):
-    """Chapter 7: heavy ball with the rate and momentum that minimise the worst
-    contraction, η = 4/(√λmax + √λmin)² and β = ((√κ − 1)/(√κ + 1))². PyTorch's
-    momentum keeps v ← βv + g and steps θ ← θ − ηv: the book's v ← βv − ηg, scaled by −η."""
+    """Chapter 7: heavy ball with the rate and momentum that minimise the
+    worst contraction, η = 4/(√λmax + √λmin)², β = ((√κ − 1)/(√κ + 1))².
+    PyTorch keeps v ← βv + g and steps θ ← θ − ηv: the book's velocity
+    (v ← βv − ηg) divided by −η."""
     lam_min, lam_max = eigenvalues(x)
     s_max, s_min = math.sqrt(lam_max), math.sqrt(lam_min)
     lr = 4 / (s_max + s_min) ** 2

@@ -15,7 +15,7 @@ from book_data import READER, load
 def reader_script(x, y, lr=1e-5, epochs=100, dtype=torch.float32, seed=42):
     """The question's loop. float32, as `torch.FloatTensor` makes it."""
     torch.manual_seed(seed)
-    inputs = x.to(dtype).unsqueeze(1)  # (100, 1): nn.Linear wants one column per feature
+    inputs = x.to(dtype).unsqueeze(1)  # shape (100, 1): one column per feature
     targets = y.to(dtype).unsqueeze(1)
     model = torch.nn.Linear(1, 1).to(dtype)  # w and b drawn uniformly in [−1, 1)
     start = (model.weight.item(), model.bias.item())
