@@ -244,3 +244,29 @@ fn the_books_example_is_what_the_binary_prints() {
     assert_eq!(String::from_utf8(o.stdout).unwrap(), output);
     assert!(output.lines().all(|l| l.chars().count() <= 100), "{output}");
 }
+
+/// The verdict ends with the fix as PyTorch lines, at column 0 so that they paste
+/// (tests/torch.rs runs them under torch and checks the step count they state).
+#[test]
+fn the_report_ends_with_pasteable_pytorch_lines() {
+    let args = ["--data", concat!(env!("CARGO_MANIFEST_DIR"), "/../data/my-rents.csv"), "--x", "surface (m2)", "--y", "rent (EUR)", "--lr", "1e-5", "--epochs", "100"];
+    let o = diagnose(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let j = json(&args);
+    let lines: Vec<&str> = j["pytorch"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    let tail = format!("{}\n{}\n", linreg::diagnose::PYTORCH_HEADER, lines.join("\n"));
+    assert!(text.ends_with(&tail), "{text}");
+    // Standardization with this file's constants (κ is in the tens of thousands), one step
+    // of lr = 0.5 (the standardized Hessian is 2·I), mapped back.
+    assert!(lines.iter().any(|l| l.starts_with("x_mean, x_sd = 52.75, ")), "{lines:?}");
+    assert!(lines.contains(&"optimizer = torch.optim.SGD(model.parameters(), lr=0.5)"));
+    assert!(lines.contains(&"for epoch in range(1):"));
+    assert!(lines.iter().all(|l| !l.starts_with(' ') || l.starts_with("    ")), "{lines:?}");
+    // The summed loss: the same lines with reduction='sum' and the step divided by n = 8.
+    let mut sum = args.to_vec();
+    sum.extend(["--loss", "sum"]);
+    let j = json(&sum);
+    let lines: Vec<&str> = j["pytorch"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert!(lines.contains(&"loss_fn = torch.nn.MSELoss(reduction=\"sum\")") && lines.contains(&"optimizer = torch.optim.SGD(model.parameters(), lr=0.0625)"), "{lines:?}");
+}

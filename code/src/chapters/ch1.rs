@@ -52,6 +52,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("ch1-scatter.svg", scatter(d)?);
     r.file("summary.md", summary_table(d));
     r.file("paris-rents.csv", data::to_csv(d));
+    // The reader's question, as a file: the PyTorch companion (`python/`) reads it, so both
+    // languages fit the same bits.
+    r.file("reader-question.csv", data::to_csv(&data::reader_question(data::BOOK_SEED)));
 
     let summary = format!(
         "{} apartments, area {}–{} m², rent {}–{} €\nmean area {} m², mean rent {} €\n",
