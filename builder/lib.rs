@@ -10,6 +10,8 @@ use linreg::chapters;
 use linreg::data::{BOOK_SEED, paris_rents};
 use mdbook_driver::MDBook;
 
+pub mod figures;
+
 /// The repository root (where `book.toml` lives).
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,6 +33,8 @@ pub fn render_figures(root: &Path) -> Result<()> {
 pub fn load(root: &Path) -> Result<MDBook> {
     let mut book = MDBook::load(root)?;
     book.with_preprocessor(mdbook_katex::preprocess::KatexProcessor);
+    // After every preprocessor book.toml names: figure blocks become <picture>s (phone twins).
+    book.with_preprocessor(figures::FigurePictures);
     Ok(book)
 }
 

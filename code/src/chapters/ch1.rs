@@ -6,7 +6,7 @@ pub const ABOUT: &str = "Chapter 1: the Paris-rent data set (scatter plot, summa
 
 use crate::data::{self, Dataset};
 use crate::error::Result;
-use crate::plot::{self, DrawResult, palette};
+use crate::plot::{self, DrawResult, Frame, palette};
 use crate::report::{Report, fmt_sig};
 use crate::stats;
 
@@ -29,7 +29,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         // Relative standard error of a sample σ from n normal draws: ≈ 1/√(2(n − 1)).
         r.number("noise_sd_rel_se_pct", 100.0 / (2.0 * (d.len() as f64 - 1.0)).sqrt(), 2);
     }
-    r.file("ch1-scatter.svg", scatter(d)?);
+    plot::figure(&mut r, "ch1-scatter", |frame| scatter(d, frame))?;
     r.file("summary.md", summary_table(d));
     r.file("paris-rents.csv", data::to_csv(d));
 
@@ -53,32 +53,39 @@ pub(crate) fn padded(v: &[f64], pad: f64) -> std::ops::Range<f64> {
     lo - margin..hi + margin
 }
 
-fn scatter(d: &Dataset) -> Result<String> {
-    plot::render(plot::SIZE, |area| -> DrawResult {
+fn scatter(d: &Dataset, frame: Frame) -> Result<String> {
+    plot::render(frame.size(plot::SIZE, 440), |root| -> DrawResult {
+        let area = plot::title(root, "Rent against surface: a straight line plus noise")?;
         let (xr, yr) = (padded(&d.x, 0.05), padded(&d.y, 0.08));
-        let mut chart = ChartBuilder::on(area)
-            .caption("Rent against surface: a straight line plus noise", plot::caption_style())
+        let truth_label = d.truth.map(|(w, b)| format!("true line: y = {w}·x + {b}"));
+        let points_label = format!("{} apartments", d.len());
+        let labels: Vec<&str> = truth_label.iter().map(String::as_str).chain([points_label.as_str()]).collect();
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
-            .y_label_area_size(75)
+            .y_label_area_size(frame.px(75, 60))
             .build_cartesian_2d(xr.clone(), yr)?;
         plot::style_mesh(&mut chart, "surface x (m²)", "monthly rent y (€)")?;
+        let points: Vec<(f64, f64)> = plot::thinned(&d.x, &d.y).map(|(&x, &y)| (x, y)).collect();
+        let mut line = Vec::new();
         if let Some((w, b)) = d.truth {
+            line = [xr.start, xr.end].map(|x| (x, w * x + b)).to_vec();
             chart
                 .draw_series(LineSeries::new(
                     [xr.start, xr.end].map(|x| (x, w * x + b)),
                     palette::TRUE.stroke_width(3),
                 ))?
-                .label(format!("true line: y = {w}·x + {b}"))
+                .label(truth_label.clone().unwrap_or_default())
                 .legend(plot::line_glyph(palette::TRUE, 3));
         }
         chart
-            .draw_series(plot::thinned(&d.x, &d.y).map(|(&x, &y)| {
-                Circle::new((x, y), 4, palette::DATA.filled())
-            }))?
-            .label(format!("{} apartments", d.len()))
+            .draw_series(points.iter().map(|&p| Circle::new(p, frame.px(4, 3), palette::DATA.filled())))?
+            .label(points_label.as_str())
             .legend(|(x, y)| Circle::new((x + 11, y), 4, palette::DATA.filled()));
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        // Each point on its own (a scatter, not a line), then the true line.
+        let marks: Vec<&[(f64, f64)]> = points.chunks(1).chain([line.as_slice()]).collect();
+        plot::legend(&mut chart, &area, frame, &marks, &labels)?;
         Ok(())
     })
 }
