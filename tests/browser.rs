@@ -806,6 +806,9 @@ fn every_figure_whole_and_legible_on_a_phone_and_a_desktop_in_both_themes() {
     // A phone (390 CSS px: iPhone 12–15) and a desktop; text at least 10 and 11 px.
     for (width, floor) in [(390, 10.0), (1280, 11.0)] {
         s.emulate(width, false);
+        // Tall enough that the tallest figure (2.1's stacked panels on a phone) fits the
+        // screen: an element's screenshot shows only what is on the screen.
+        s.cdp("Emulation.setDeviceMetricsOverride", json!({ "width": width, "height": 1700, "deviceScaleFactor": 1, "mobile": width < 600 }));
         for theme in ["light", "navy"] {
             s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
             let mut seen = 0;

@@ -279,9 +279,11 @@ where
     let fx = move |v: f64| if x_log { tick_log(v) } else { tick_on(v, sx) };
     let fy = move |v: f64| if y_log { tick_log(v) } else { tick_on(v, sy) };
     let (xr, yr) = (chart.x_range(), chart.y_range());
+    // At most a label per 60 px of width: a phone's 300 px plot gets 5, not 11 that touch.
+    let width = chart.plotting_area().dim_in_pixel().0 as usize;
     chart
         .configure_mesh()
-        .x_labels(labels_for(xr.start, xr.end, x_log))
+        .x_labels(labels_for(xr.start, xr.end, x_log).min((width / 60).max(3)))
         .y_labels(labels_for(yr.start, yr.end, y_log))
         .x_desc(x_desc)
         .y_desc(y_desc)

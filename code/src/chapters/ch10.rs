@@ -442,7 +442,6 @@ fn nist_figure(rows: &[NistRow], frame: Frame) -> Result<String> {
         chart
             .configure_mesh()
             .x_labels(rows.len())
-            .x_label_style(x_label_style)
             .x_label_formatter(&|v| {
                 let i = v.round();
                 if (v - i).abs() < 1e-6 && i >= 0.0 { names.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
@@ -451,6 +450,7 @@ fn nist_figure(rows: &[NistRow], frame: Frame) -> Result<String> {
             .x_desc("data set (NIST order of difficulty)")
             .y_desc("correct digits (LRE)")
             .label_style(plot::label_style())
+            .x_label_style(x_label_style)
             .axis_desc_style(plot::axis_desc_style())
             .y_labels(9)
             .light_line_style(palette::GRID.mix(0.0))

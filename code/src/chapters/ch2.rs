@@ -160,7 +160,8 @@ fn surface_figure(d: &Dataset, win: &Window, frame: Frame) -> Result<String> {
         chart.with_projection(|mut p| {
             p.yaw = 0.9;
             p.pitch = 0.45;
-            p.scale = 0.85;
+            // Narrower on a phone: the z ticks and the w axis stay inside the canvas.
+            p.scale = if frame.is_narrow() { 0.7 } else { 0.85 };
             p.into_matrix()
         });
         // The typeset minus, as every other figure (plot::tick).
