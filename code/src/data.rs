@@ -1,4 +1,4 @@
-//! The data set every chapter uses: monthly rents of Paris apartments against their surface.
+//! The data set every chapter uses: monthly rents of Paris apartments against their floor area.
 //!
 //! The data are synthetic on purpose: we know the true line, so we can tell how close
 //! each method gets to it, and anyone can regenerate the exact same 50 apartments.
@@ -17,12 +17,12 @@ pub use crate::table::{CsvOptions, Table, read_table, read_xy};
 pub const BOOK_SEED: u64 = 42;
 
 // ANCHOR: truth
-/// The line hidden in the data: rent = TRUE_W · surface + TRUE_B (+ noise).
+/// The line hidden in the data: rent = TRUE_W · area + TRUE_B (+ noise).
 pub const TRUE_W: f64 = 32.0; // €/m²
 pub const TRUE_B: f64 = 200.0; // €
 pub const NOISE_SD: f64 = 100.0; // €, standard deviation of the noise
 pub const N_APARTMENTS: usize = 50;
-pub const SURFACE_RANGE: (f64, f64) = (20.0, 100.0); // m²
+pub const AREA_RANGE: (f64, f64) = (20.0, 100.0); // m² of floor area
 // ANCHOR_END: truth
 
 /// Paired observations (xᵢ, yᵢ). Invariants, checked by [`Dataset::new`]: same length,
@@ -82,13 +82,7 @@ pub const MAX_OFFSET_RATIO: f64 = 1e6;
 /// chapters divide by zero, overflow or lose every digit.
 pub fn check_usable(d: &Dataset) -> Result<()> {
     for (name, v) in [("x", &d.x), ("y", &d.y)] {
-        let largest = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-        if largest > MAX_MAGNITUDE {
-            return Err(Error::Data(format!(
-                "{name} has values as large as {largest:.1e}; the chapters square and sum values, which \
-                 overflows f64 beyond about {MAX_MAGNITUDE:.0e}: divide the column by a power of ten first"
-            )));
-        }
+        check_scale(name, v)?;
         let (lo, hi) = (crate::stats::min(v), crate::stats::max(v));
         if lo == hi {
             let what = if name == "x" {
@@ -99,14 +93,6 @@ pub fn check_usable(d: &Dataset) -> Result<()> {
             };
             return Err(Error::Data(format!("every {name} equals {lo}: {what}")));
         }
-        // The range, not the standard deviation: the latter squares and would underflow.
-        if hi - lo < MIN_SPREAD {
-            return Err(Error::Data(format!(
-                "{name} spans only {:.1e} (from {lo:e} to {hi:e}), below {MIN_SPREAD:.0e}: squares of such \
-                 differences underflow f64; multiply the column by a power of ten first",
-                hi - lo
-            )));
-        }
     }
     let (mean, spread) = (crate::stats::mean(&d.x), crate::stats::std_dev(&d.x));
     if mean.abs() > MAX_OFFSET_RATIO * spread {
@@ -114,6 +100,31 @@ pub fn check_usable(d: &Dataset) -> Result<()> {
             "x is offset far from 0 relative to its spread (mean {mean:.6e}, standard deviation {spread:.1e}): \
              the raw-data chapters would lose every digit of the spread; subtract a round number near \
              the mean from x first"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a column whose squares leave f64: values beyond [`MAX_MAGNITUDE`] overflow when
+/// squared and summed, a range below [`MIN_SPREAD`] underflows. One message for every
+/// binary (the chapters through [`check_usable`], `fit` for each chosen column), so `fit`
+/// does not mistake such a column for a rank-deficient one. A constant column passes:
+/// each caller says what that means for it.
+pub fn check_scale(name: &str, v: &[f64]) -> Result<()> {
+    let largest = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    if largest > MAX_MAGNITUDE {
+        return Err(Error::Data(format!(
+            "{name} has values as large as {largest:.1e}; squaring and summing them overflows f64 beyond \
+             about {MAX_MAGNITUDE:.0e}: divide the column by a power of ten first"
+        )));
+    }
+    let (lo, hi) = (crate::stats::min(v), crate::stats::max(v));
+    // The range, not the standard deviation: the latter squares and would underflow.
+    if lo != hi && hi - lo < MIN_SPREAD {
+        return Err(Error::Data(format!(
+            "{name} spans only {:.1e} (from {lo:e} to {hi:e}), below {MIN_SPREAD:.0e}: squares of such \
+             differences underflow f64; multiply the column by a power of ten first",
+            hi - lo
         )));
     }
     Ok(())
@@ -143,21 +154,21 @@ pub fn sample_note(sample: usize, of: usize) -> String {
 }
 
 // ANCHOR: generate
-/// The book's data set: 50 apartments, surface uniform in [20, 100) m²,
-/// rent = 32 €/m² · surface + 200 € + Gaussian noise with σ = 100 €.
+/// The book's data set: 50 apartments, floor area uniform in [20, 100) m²,
+/// rent = 32 €/m² · area + 200 € + Gaussian noise with σ = 100 €.
 ///
 /// ChaCha8 is a portable generator: the same seed gives the same numbers on
 /// every platform (unlike `rand`'s `StdRng`, whose algorithm may change).
 pub fn paris_rents(seed: u64) -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let (lo, hi) = SURFACE_RANGE;
-    let surface: Vec<f64> = (0..N_APARTMENTS).map(|_| rng.random_range(lo..hi)).collect();
+    let (lo, hi) = AREA_RANGE;
+    let area: Vec<f64> = (0..N_APARTMENTS).map(|_| rng.random_range(lo..hi)).collect();
     let noise = Normal::new(0.0, NOISE_SD).expect("σ is positive and finite");
-    let rent: Vec<f64> = surface
+    let rent: Vec<f64> = area
         .iter()
         .map(|&s| TRUE_W * s + TRUE_B + noise.sample(&mut rng))
         .collect();
-    Dataset { x: surface, y: rent, truth: Some((TRUE_W, TRUE_B)) }
+    Dataset { x: area, y: rent, truth: Some((TRUE_W, TRUE_B)) }
 }
 // ANCHOR_END: generate
 

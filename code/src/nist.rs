@@ -136,8 +136,10 @@ pub fn score(set: &NistSet, method: linalg::Method, decimal: bool) -> Result<Sco
     let y_tail = decimal.then_some(set.y_tail.as_slice());
     let r = regression::regress(method, &x, Some(&tail), &set.y, y_tail, set.terms(), set.intercept)?;
     let mut estimates = r.coefficients.clone();
-    estimates.extend(&r.std_errors);
-    estimates.push(r.residual_sd);
+    // Every NIST set has more rows than coefficients, so these are defined; a NaN would
+    // score as 0 correct digits rather than pass.
+    estimates.extend(r.std_errors.iter().map(|se| se.unwrap_or(f64::NAN)));
+    estimates.push(r.residual_sd.unwrap_or(f64::NAN));
     estimates.push(r.r2.unwrap_or(f64::NAN));
     let lre = set
         .certified_values()

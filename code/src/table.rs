@@ -37,13 +37,30 @@ impl Table {
     }
 
     fn index(&self, name: &str) -> Result<usize> {
-        if let Some(i) = self.names.iter().position(|n| n == name) {
+        // A header may repeat a name (spreadsheets allow it); picking the first silently
+        // would fit a column the reader did not mean, so a repeated choice is refused.
+        let exact: Vec<usize> = (0..self.names.len()).filter(|&i| self.names[i] == name).collect();
+        let exact_text = self.text_columns.iter().filter(|n| *n == name).count();
+        if exact.len() + exact_text > 1 {
+            return Err(Error::Data(one_line(&format!(
+                "column `{name}` appears {} times in the header; rename the copies so the choice is unambiguous",
+                exact.len() + exact_text
+            ))));
+        }
+        if let [i] = exact[..] {
             return Ok(i);
         }
         let folded: Vec<usize> =
             (0..self.names.len()).filter(|&i| self.names[i].eq_ignore_ascii_case(name)).collect();
         if let [i] = folded[..] {
             return Ok(i);
+        }
+        if folded.len() > 1 {
+            let matches: Vec<String> = folded.iter().map(|&i| format!("`{}`", self.names[i])).collect();
+            return Err(Error::Data(one_line(&format!(
+                "column `{name}` matches {} (they differ only in case); give the exact name",
+                matches.join(", ")
+            ))));
         }
         if self.text_columns.iter().any(|n| n.eq_ignore_ascii_case(name)) {
             return Err(Error::Data(one_line(&format!(
@@ -133,8 +150,8 @@ fn parse_table_raw(bytes: &[u8], opts: &CsvOptions) -> std::result::Result<Table
             let mut message = format!("line {line} has {} fields but the header has {width}", record.len());
             if delimiter == b',' && record.len() > width {
                 message.push_str(
-                    " (decimal commas such as `1,5` are not supported: write `1.5`, \
-                     or use `;` between fields)",
+                    " (a decimal comma or thousands separator, as in `1,5` or `1,200`, splits a number into \
+                     two fields: write numbers with a decimal point and no separator, or use `;` between fields)",
                 );
             }
             return Err(message);
@@ -223,24 +240,50 @@ fn check_finite(v: f64, line: usize, name: &str, text: &str) -> std::result::Res
     }
 }
 
+/// The message for a number written with a comma. `1,5` can only be a decimal comma, and
+/// `1,200,000` only thousands separators, so those get the rewrite; `1,200` is either 1.2
+/// or 1200 and the file cannot say which, so the message gives both and rewrites nothing:
+/// a wrong guess would change the reader's data a thousandfold.
 fn decimal_comma_message(line: usize, name: &str, text: &str) -> String {
-    format!(
-        "line {line}: column `{name}` = `{text}` uses a decimal comma; \
-         write decimal points (`{}`)",
-        text.replace(',', ".")
-    )
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = text.trim_start_matches(['-', '+']);
+    let groups: Vec<&str> = unsigned.split(',').collect();
+    let thousands = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups.iter().all(|g| digits(g))
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if thousands && groups.len() > 2 {
+        format!(
+            "line {line}: column `{name}` = `{text}` uses thousands separators; write it without them (`{}`)",
+            text.replace(',', "")
+        )
+    } else if thousands {
+        format!(
+            "line {line}: column `{name}` = `{text}` is ambiguous: a thousands separator (`{}`) or a decimal \
+             comma (`{}`); write the number you mean with a decimal point and no separator",
+            text.replace(',', ""),
+            text.replace(',', ".")
+        )
+    } else if groups.len() > 2 {
+        format!("line {line}: column `{name}` = `{text}` is not a number")
+    } else {
+        format!(
+            "line {line}: column `{name}` = `{text}` uses a decimal comma; write decimal points (`{}`)",
+            text.replace(',', ".")
+        )
+    }
 }
 
 fn parse_number(cell: &[u8]) -> Option<f64> {
     std::str::from_utf8(cell).ok()?.trim().parse().ok()
 }
 
-/// `1,5` or `-12,75`: digits, one comma, digits.
+/// A number written with commas: `1,5`, `-12,75`, `1,200`, `1,200,000` (digit groups
+/// joined by commas; [`decimal_comma_message`] tells the readings apart).
 fn decimal_comma(cell: &[u8]) -> bool {
     let cell = cell.strip_prefix(b"-").or_else(|| cell.strip_prefix(b"+")).unwrap_or(cell);
-    let mut parts = cell.split(|&b| b == b',');
-    let (Some(a), Some(b), None) = (parts.next(), parts.next(), parts.next()) else { return false };
-    !a.is_empty() && !b.is_empty() && a.iter().chain(b).all(u8::is_ascii_digit)
+    let parts: Vec<&[u8]> = cell.split(|&b| b == b',').collect();
+    parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
 }
 
 /// The delimiter that occurs most often outside quotes on the first non-blank line:
@@ -370,6 +413,23 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_column_name_is_refused_when_chosen() {
+        let t = table("x,rent,x\n1,2,3\n4,5,6\n").unwrap();
+        let e = t.column("x").unwrap_err().to_string();
+        assert!(e.contains("column `x` appears 2 times in the header"), "{e}");
+        assert_eq!(t.column("rent").unwrap(), &[2.0, 5.0]); // the other columns stay usable
+        let t = table("Area,area,y\n1,2,3\n4,5,6\n").unwrap();
+        let e = t.column("AREA").unwrap_err().to_string();
+        assert!(e.contains("matches `Area`, `area`"), "{e}");
+        assert_eq!(t.column("area").unwrap(), &[2.0, 5.0]);
+        // A numeric and a text column of the same name are just as ambiguous.
+        let t = table("x,x,y\n1,a,3\n4,b,6\n").unwrap();
+        assert!(t.column("x").unwrap_err().to_string().contains("appears 2 times"));
+        let e = xy("x,y,x\n1,2,3\n4,5,6\n", None, None).unwrap_err().to_string();
+        assert!(e.contains("appears 2 times"), "{e}");
+    }
+
+    #[test]
     fn headerless_files_get_numbered_columns() {
         let t = table("1,2\n3,4\n").unwrap();
         assert!(t.headerless);
@@ -388,7 +448,15 @@ mod tests {
             ("x,y\n1,\n3,4\n", "line 2: column `y` is empty"),
             ("x;y\n1;2\n3,5;4\n", "line 3: column `x` = `3,5` uses a decimal comma; write decimal points (`3.5`)"),
             ("x;y\n1,5;2\n", "line 2: column `x` = `1,5` uses a decimal comma"),
-            ("x,y\n1,2\n3,5,4\n", "line 3 has 3 fields but the header has 2 (decimal commas"),
+            ("x,y\n1,2\n3,5,4\n", "line 3 has 3 fields but the header has 2 (a decimal comma or thousands separator"),
+            // A quoted `1,200` may be 1200 or 1.2: both readings, no rewrite.
+            (
+                "x,y\n1,2\n\"1,200\",4\n",
+                "line 3: column `x` = `1,200` is ambiguous: a thousands separator (`1200`) or a decimal comma (`1.200`)",
+            ),
+            ("x;y\n1;2\n1,200,000;4\n", "line 3: column `x` = `1,200,000` uses thousands separators; write it without them (`1200000`)"),
+            ("x;y\n1;2\n1,2,3;4\n", "line 3: column `x` = `1,2,3` is not a number"),
+            ("x;y\n1;2\n-12,75;4\n", "line 3: column `x` = `-12,75` uses a decimal comma; write decimal points (`-12.75`)"),
             ("x,y\n1,2\n3\n", "line 3 has 1 fields but the header has 2"),
             ("", "the file is empty"),
         ] {

@@ -9,7 +9,7 @@ use linreg::ddouble::Dd;
 use linreg::linalg::{self, Method, Solution};
 use linreg::regression::{self, Regression};
 use linreg::table::{self, CsvOptions};
-use linreg::{Error, Result, gd, optimizers};
+use linreg::{Error, Result, data, gd, optimizers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Choice {
@@ -129,6 +129,9 @@ fn run(args: &Args) -> Result<Regression> {
         return Err(Error::Data(format!("column `{dup}` is both y and a predictor")));
     }
     let columns: Vec<&[f64]> = args.x.iter().map(|c| table.column(c)).collect::<Result<_>>().map_err(bad)?;
+    for (name, column) in std::iter::once((&args.y, y)).chain(args.x.iter().zip(columns.iter().copied())) {
+        data::check_scale(&format!("column `{name}`"), column)?;
+    }
     let (x, tail, terms) = design(args, &columns)?;
     linalg::check_full_rank_named(&x, &terms.iter().map(|t| format!("column `{t}`")).collect::<Vec<_>>())?;
     let intercept = !args.no_intercept;

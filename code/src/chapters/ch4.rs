@@ -251,7 +251,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("widget.json", answer::widget_json(d)?);
     let title = format!("Paris rents, η = {}: w is learnt in a few steps, b is not", fmt_sci(LR, 1));
     plot::figure(&mut r, "ch4-fractions", |frame| fractions_figure(&trace, (ws, bs), &title, "iteration t", frame))?;
-    let title = format!("The reader's data, η = {}: the same failure", fmt_sci(LR, 1));
+    let title = format!("The reader's run, η = {}: w is learnt, b is not", fmt_sci(LR, 1));
     plot::figure(&mut r, "ch4-reader", |frame| fractions_figure(&rt, (rws, rbs), &title, "epoch t", frame))?;
 
     let summary = format!(
