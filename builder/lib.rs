@@ -14,6 +14,7 @@ mod keep_together;
 mod tex_text;
 pub use keep_together::keep_together;
 pub use tex_text::tex_to_text;
+pub mod figures;
 
 /// The repository root (where `book.toml` lives).
 pub fn root() -> PathBuf {
@@ -39,6 +40,8 @@ pub fn load(root: &Path) -> Result<MDBook> {
     let mut book = MDBook::load(root)?;
     book.with_preprocessor(mdbook_katex::preprocess::KatexProcessor);
     book.with_preprocessor(keep_together::KeepTogether);
+    // After every preprocessor book.toml names: figure blocks become <picture>s (phone twins).
+    book.with_preprocessor(figures::FigurePictures);
     Ok(book)
 }
 

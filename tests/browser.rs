@@ -517,9 +517,10 @@ return out;
 ///   0.8 × the text around it (KaTeX: 0.7 × its 1.21 em maths, 0.85 × the text);
 /// - no sub/superscript column poking past its formula (KaTeX's −2 px pull-back on
 ///   `.vlist-t2`): Chromium painted formulas ending in one faded (theme/layout.css);
-/// - figures: their smallest text, as shown, at least 11 px (the figure rule's bound), and
-///   a figure tapped opens its SVG alone (the image is a link to itself); the widgets'
-///   charts' text at least 10 px (they draw at the width they get, src/widgets);
+/// - figures: their smallest text, as shown, at least 11 px on a desktop and 10 px on a
+///   phone (its phone twin, `-narrow.svg`), subscripts 10 px, and a figure tapped opens its
+///   (desktop) SVG alone; the widgets' charts' text at least 10 px (they draw at the width
+///   they get, src/widgets);
 /// - a table that scrolls on a phone: its data cells on one line (squeezed, they broke
 ///   numbers before "× 10⁻⁴"), its first column in view however far it is scrolled.
 const LEGIBLE: &str = r#"
@@ -547,10 +548,14 @@ for (const v of main.querySelectorAll('.katex .vlist-t2')) {
 }
 for (const img of main.querySelectorAll('figure img[src$=".svg"]')) {
   const src = img.getAttribute('src');
-  const font = svgFont[src.replace(/^(\.\.\/)+/, '')];
-  if (font === undefined) { out.push(`${src}: no font size known`); continue; }
-  const shown = font * img.getBoundingClientRect().width / img.naturalWidth;
-  if (!(shown >= 11)) out.push(`${src}: its smallest text is ${shown.toFixed(1)} px as shown`);
+  // The file shown: the phone twin (<picture>) on a narrow screen, else src.
+  const shownFile = new URL(img.currentSrc || img.src).pathname.replace(/^\/+/, '');
+  const font = svgFont[shownFile];
+  if (font === undefined) { out.push(`${shownFile}: no font size known`); continue; }
+  const scale = img.getBoundingClientRect().width / img.naturalWidth;
+  const floor = mode === 'phone' ? 10 : 11;
+  if (!(font[0] * scale >= floor)) out.push(`${shownFile}: its smallest text is ${(font[0] * scale).toFixed(1)} px as shown`);
+  if (!(font[1] * scale >= 10)) out.push(`${shownFile}: its smallest subscript is ${(font[1] * scale).toFixed(1)} px as shown`);
   const link = img.closest('a');
   if (!link || link.getAttribute('href') !== src) out.push(`${src}: tapping it does not open the SVG`);
 }
@@ -615,10 +620,12 @@ for (const el of document.querySelectorAll('main *')) {
 return out;
 "#;
 
-/// Each committed figure's smallest `font-size`, keyed by its path under `src/`.
+/// Each committed figure's smallest text and smallest subscript (`<tspan font-size>`,
+/// plot::subscripts), in its own px, keyed by its path under `src/`.
 fn svg_min_font_sizes() -> serde_json::Map<String, Value> {
     let src = gd_book::root().join("src");
-    let size = regex::Regex::new(r#"font-size="([0-9.]+)""#).unwrap();
+    let text = regex::Regex::new(r#"<text[^>]*font-size="([0-9.]+)""#).unwrap();
+    let sub = regex::Regex::new(r#"<tspan[^>]*font-size="([0-9.]+)(%?)""#).unwrap();
     let mut map = serde_json::Map::new();
     let mut stack = vec![src.join("generated")];
     while let Some(dir) = stack.pop() {
@@ -628,10 +635,15 @@ fn svg_min_font_sizes() -> serde_json::Map<String, Value> {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "svg") {
                 let svg = std::fs::read_to_string(&path).unwrap();
-                let min = size.captures_iter(&svg).map(|c| c[1].parse::<f64>().unwrap()).fold(f64::INFINITY, f64::min);
+                let min_text = text.captures_iter(&svg).map(|c| c[1].parse::<f64>().unwrap()).fold(f64::INFINITY, f64::min);
+                // A relative size ("75%", before plot::subscripts set absolute ones) of the smallest text.
+                let min_sub = sub
+                    .captures_iter(&svg)
+                    .map(|c| c[1].parse::<f64>().unwrap() * if &c[2] == "%" { min_text / 100.0 } else { 1.0 })
+                    .fold(min_text, f64::min);
                 let key = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
-                if min.is_finite() {
-                    map.insert(key, json!(min));
+                if min_text.is_finite() {
+                    map.insert(key, json!([min_text, min_sub]));
                 }
             }
         }
@@ -745,4 +757,79 @@ fn every_page_photographed_in_light_and_navy_and_on_a_phone() {
         }
     }
     s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
+}
+
+/// Every figure, whole, on a phone and a desktop, in both themes: it lies inside the
+/// screen and nothing around it scrolls sideways; its text as shown is at least 10 px on
+/// the phone (11 px on the desktop), its subscripts 10 px. Returns the ids of the figures.
+const FIGURES: &str = r#"
+const [svgFont, floor] = arguments;
+const out = [], ids = [];
+const vw = document.documentElement.clientWidth;
+const main = document.querySelector('main');
+const col = main.getBoundingClientRect();
+for (const fig of main.querySelectorAll('figure')) {
+  const img = fig.querySelector('img[src$=".svg"]');
+  if (!img) continue;
+  const id = fig.id || img.getAttribute('src');
+  ids.push(id);
+  const file = new URL(img.currentSrc || img.src).pathname.replace(/^\/+/, '');
+  if (!img.complete || !img.naturalWidth) { out.push(`${id}: ${file} did not load`); continue; }
+  const r = img.getBoundingClientRect();
+  if (r.left < Math.max(0, col.left) - 1 || r.right > Math.min(vw, col.right) + 1) {
+    out.push(`${id}: ${file} spans ${r.left.toFixed(0)}–${r.right.toFixed(0)} px, the column ${col.left.toFixed(0)}–${col.right.toFixed(0)} px of a ${vw} px screen`);
+  }
+  for (let a = img.parentElement; a && a !== main; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX !== 'visible' && a.scrollWidth > a.clientWidth + 1) {
+      out.push(`${id}: its ${a.tagName.toLowerCase()} scrolls sideways (${a.scrollWidth} px in ${a.clientWidth})`);
+    }
+  }
+  const font = svgFont[file];
+  if (font === undefined) { out.push(`${id}: ${file}: no font size known`); continue; }
+  const scale = r.width / img.naturalWidth;
+  if (font[0] * scale < floor - 1e-6) out.push(`${id}: ${file}: smallest text ${(font[0] * scale).toFixed(1)} px as shown`);
+  if (font[1] * scale < 10 - 1e-6) out.push(`${id}: ${file}: smallest subscript ${(font[1] * scale).toFixed(1)} px as shown`);
+}
+return [out, ids];
+"#;
+
+#[test]
+fn every_figure_whole_and_legible_on_a_phone_and_a_desktop_in_both_themes() {
+    let Some(browser) = start_browser("every_figure_whole_and_legible_on_a_phone_and_a_desktop_in_both_themes") else {
+        return;
+    };
+    let (s, site) = (&browser.session, &browser.site);
+    let dir = gd_book::root().join("target/browser-artifacts/figures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fonts = svg_min_font_sizes();
+    let mut bad = Vec::new();
+    // A phone (390 CSS px: iPhone 12–15) and a desktop; text at least 10 and 11 px.
+    for (width, floor) in [(390, 10.0), (1280, 11.0)] {
+        s.emulate(width, false);
+        // Tall enough that the tallest figure (2.1's stacked panels on a phone) fits the
+        // screen: an element's screenshot shows only what is on the screen.
+        s.cdp("Emulation.setDeviceMetricsOverride", json!({ "width": width, "height": 1700, "deviceScaleFactor": 1, "mobile": width < 600 }));
+        for theme in ["light", "navy"] {
+            s.js("localStorage.setItem('mdbook-theme', arguments[0]); localStorage.setItem('mdbook-sidebar', 'hidden')", json!([theme]));
+            let mut seen = 0;
+            for page in book_pages() {
+                s.goto_settled(&format!("{site}/{page}"));
+                let found = s.js(FIGURES, json!([fonts, floor]));
+                for o in found[0].as_array().unwrap() {
+                    bad.push(format!("{width} px {theme}, {page}: {}", o.as_str().unwrap()));
+                }
+                for id in found[1].as_array().unwrap() {
+                    let id = id.as_str().unwrap();
+                    seen += 1;
+                    if id.starts_with("fig-") {
+                        s.screenshot(&format!("figure#{id}"), &dir, &format!("{id}-{width}px-{theme}.png"));
+                    }
+                }
+            }
+            assert!(seen >= 27, "{width} px {theme}: only {seen} figures found");
+        }
+    }
+    s.js("localStorage.setItem('mdbook-theme', 'light')", json!([]));
+    s.emulate(1280, false);
+    assert!(bad.is_empty(), "{} figures not whole or not legible:\n{}", bad.len(), bad.join("\n"));
 }

@@ -15,7 +15,7 @@ use crate::curvature::{self, Curvature};
 use crate::gd::{self, Trace};
 use crate::optimizers::{Gd, Optimizer};
 use crate::quadratic::Quadratic;
-use crate::plot::{self, DrawResult, palette};
+use crate::plot::{self, DrawResult, Frame, palette};
 
 /// How the squared errors are reduced to one loss. The sum multiplies the Hessian, and
 /// so every curvature and the largest stable step, by n: the reason the same η that
@@ -247,8 +247,13 @@ pub struct Labels<'a> {
 /// The error's two components against the iteration on a log axis: measured (thick,
 /// coloured) with theory (1 − ηλ)ᵗ drawn over it (black dashes); they coincide until the
 /// measurement reaches the f64 rounding floor (grey dotted line). The legend sits in
-/// headroom above the data.
+/// headroom above the data (below the plot on a phone: `frame`).
 pub fn modes_figure(m: &Modes, labels: Labels) -> crate::Result<String> {
+    modes_figure_in(m, labels, Frame::Wide)
+}
+
+/// [`modes_figure`] laid out for `frame` (desktop or phone).
+pub fn modes_figure_in(m: &Modes, labels: Labels, frame: Frame) -> crate::Result<String> {
     let floor = m.floor;
     let shown = |v: f64| v.abs().max(floor);
     let last = *m.steps.last().expect("a run has a start") as f64;
@@ -264,22 +269,25 @@ pub fn modes_figure(m: &Modes, labels: Labels) -> crate::Result<String> {
     // the data into a few decades.
     let show_floor = lo < 1e3 * floor;
     let lo = if show_floor { floor } else { lo };
-    // About a third of the height above the data, for the legend.
+    // About a third of the height above the data, for the legend (on a desktop).
     let span = (hi / lo).max(10.0);
-    let y_range = (lo / span.powf(0.05))..(hi * span.powf(0.45));
+    let head = if frame.is_narrow() { 0.05 } else { 0.45 };
+    let y_range = (lo / span.powf(0.05))..(hi * span.powf(head));
     let x_range = 0.0..last.max(1.0);
     let lambda_text = |l: f64| crate::report::fmt_sig(l, 4);
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption(labels.title, plot::caption_style())
+    let entries = 3 + usize::from(show_floor) + usize::from(m.diverged_at.is_some());
+    plot::render(frame.size(plot::SIZE, 520), |root| -> DrawResult {
+        let area = plot::title(root, labels.title)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
-            .margin_right(35)
+            .margin_right(frame.px(35, 20))
+            .margin_bottom(15 + plot::legend_room(frame, entries))
             .x_label_area_size(50)
-            .y_label_area_size(90)
+            .y_label_area_size(frame.px(90, 75))
             .build_cartesian_2d(x_range.clone(), y_range.clone().log_scale())?;
         plot::style_mesh_scaled(&mut chart, labels.x_desc, labels.y_desc, (false, true))?;
         if show_floor {
-            let grey = palette::INK.mix(0.5).stroke_width(2);
+            let grey = palette::GREY.stroke_width(2);
             chart
                 .draw_series(DashedLineSeries::new([(x_range.start, floor), (x_range.end, floor)], 3, 4, grey))?
                 .label("f64 rounding floor ε·‖θ*‖")
@@ -313,7 +321,11 @@ pub fn modes_figure(m: &Modes, labels: Labels) -> crate::Result<String> {
                 .label(format!("diverged, stopped at step {k}"))
                 .legend(|(x, y)| Cross::new((x + 11, y), 6, palette::FIT.stroke_width(3)));
         }
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        let mut texts: Vec<&str> = names.iter().map(String::as_str).collect();
+        texts.push("theory: (1 − ηλ)ᵗ × start");
+        texts.push("f64 rounding floor ε·‖θ*‖");
+        let marks: Vec<&[(f64, f64)]> = measured.iter().chain(&predicted).map(Vec::as_slice).collect();
+        plot::legend(&mut chart, &area, frame, &marks, &texts)?;
         Ok(())
     })
 }

@@ -12,6 +12,61 @@ use crate::error::{Error, Result};
 
 pub const SIZE: (u32, u32) = (800, 500);
 
+/// Width of a figure's phone variant: shown about 350 px wide in a 390 px phone's column,
+/// its 12.1-unit text (plotters' 15) is 10.6 px there.
+pub const NARROW_WIDTH: u32 = 400;
+
+/// Smallest font size (SVG units) of a subscript: 10 px as shown in either frame (a wide
+/// figure is shown at 750/800 of its size, a narrow one at about 350/400).
+pub const MIN_SUBSCRIPT: f64 = 11.5;
+
+/// The two layouts of every figure, drawn by the same code: `Wide` for the desktop column
+/// (about 800 px, shown at 750) and `Narrow` for a phone ([`NARROW_WIDTH`], legends below
+/// the plot, panels stacked). The book serves the narrow file below 760 px
+/// (`theme/figures.css`, `builder/figures.rs`); tapping a figure opens the wide one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame {
+    Wide,
+    Narrow,
+}
+
+impl Frame {
+    pub const ALL: [Frame; 2] = [Frame::Wide, Frame::Narrow];
+
+    pub fn is_narrow(self) -> bool {
+        self == Frame::Narrow
+    }
+
+    /// The file a figure `stem` is written to in this frame: `stem.svg`, `stem-narrow.svg`.
+    pub fn file(self, stem: &str) -> String {
+        match self {
+            Frame::Wide => format!("{stem}.svg"),
+            Frame::Narrow => format!("{stem}-narrow.svg"),
+        }
+    }
+
+    /// The canvas: `wide` on a desktop, [`NARROW_WIDTH`] × `narrow_height` on a phone.
+    pub fn size(self, wide: (u32, u32), narrow_height: u32) -> (u32, u32) {
+        match self {
+            Frame::Wide => wide,
+            Frame::Narrow => (NARROW_WIDTH, narrow_height),
+        }
+    }
+
+    /// `wide` pixels on a desktop, `narrow` on a phone (margins, label areas).
+    pub fn px(self, wide: u32, narrow: u32) -> u32 {
+        if self.is_narrow() { narrow } else { wide }
+    }
+}
+
+/// Draws figure `stem` in both frames and adds both files to the report.
+pub fn figure(r: &mut crate::report::Report, stem: &str, draw: impl Fn(Frame) -> Result<String>) -> Result<()> {
+    for frame in Frame::ALL {
+        r.file(&frame.file(stem), draw(frame)?);
+    }
+    Ok(())
+}
+
 /// Okabe–Ito, a palette that colour-blind readers can tell apart. One meaning per
 /// colour, kept across chapters.
 pub mod palette {
@@ -22,10 +77,12 @@ pub mod palette {
     pub const TRUE: RGBColor = RGBColor(0, 158, 115); // green
     /// A fitted line or the least-squares optimum.
     pub const FIT: RGBColor = RGBColor(213, 94, 0); // vermillion
-    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    // Orange, sky and yellow are Okabe–Ito's darkened until they stand 3:1 against the
+    // white tile (WCAG's non-text contrast; the originals are 2.3:1, 2.3:1 and 1.3:1).
+    pub const ORANGE: RGBColor = RGBColor(194, 125, 0);
     pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
-    pub const SKY: RGBColor = RGBColor(86, 180, 233);
-    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+    pub const SKY: RGBColor = RGBColor(58, 147, 200);
+    pub const YELLOW: RGBColor = RGBColor(160, 134, 0);
     pub const INK: RGBColor = RGBColor(0, 0, 0);
     /// A ninth curve (Okabe–Ito has eight colours, and vermillion is the optimum's).
     pub const GREY: RGBColor = RGBColor(120, 120, 120);
@@ -61,7 +118,66 @@ pub fn render(size: (u32, u32), draw: impl FnOnce(&Area) -> DrawResult) -> Resul
         draw(&root).map_err(|e| Error::Plot(e.to_string()))?;
         root.present().map_err(|e| Error::Plot(e.to_string()))?;
     }
-    Ok(subscripts(&svg))
+    Ok(subscripts(&move_marked(&svg)))
+}
+
+/// Marks the start of elements [`move_marked`] shifts by (dx, dy) px: plotters draws a
+/// chart's legend only inside its plot (it clamps every point to the plot area), so
+/// [`legend`] draws it there and has it moved beside or below the plot afterwards.
+const MOVE_START: &str = "@@move";
+const MOVE_END: &str = "@@end-move";
+
+/// The SVG with every run of elements between a `@@move dx dy` and an `@@end-move` text
+/// shifted by (dx, dy) (their x, y, x1, y1, x2, y2, cx, cy and points), markers removed.
+fn move_marked(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find(&format!("{MOVE_START} ")) {
+        let open = rest[..at].rfind("<text").expect("a marker is a text");
+        let close = at + rest[at..].find("</text>").expect("a closed marker") + "</text>".len();
+        let mut args = rest[at + MOVE_START.len()..close].trim_end_matches("</text>").split_whitespace();
+        let mut num = || args.next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        let (dx, dy) = (num(), num());
+        out.push_str(rest[..open].trim_end_matches([' ', '\n']));
+        out.push('\n');
+        let tail = rest[close..].trim_start_matches('\n');
+        let end_at = tail.find(MOVE_END).expect("every move ends");
+        let end_open = tail[..end_at].rfind("<text").expect("a marker is a text");
+        let end_close = end_at + tail[end_at..].find("</text>").expect("a closed marker") + "</text>".len();
+        out.push_str(&shift(&tail[..end_open], dx, dy));
+        rest = tail[end_close..].trim_start_matches('\n');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `fragment` with its elements' coordinates shifted by (dx, dy).
+fn shift(fragment: &str, dx: f64, dy: f64) -> String {
+    let mut out = String::with_capacity(fragment.len());
+    let mut rest = fragment;
+    while let Some(eq) = rest.find("=\"") {
+        let name_start = rest[..eq].rfind(' ').map_or(0, |k| k + 1);
+        let name = &rest[name_start..eq];
+        let value_end = eq + 2 + rest[eq + 2..].find('"').expect("a closed attribute");
+        let value = &rest[eq + 2..value_end];
+        out.push_str(&rest[..eq + 2]);
+        let moved = |v: &str, d: f64| v.parse::<f64>().map_or(v.to_string(), |n| format!("{}", n + d));
+        match name {
+            "x" | "x1" | "x2" | "cx" => out.push_str(&moved(value, dx)),
+            "y" | "y1" | "y2" | "cy" => out.push_str(&moved(value, dy)),
+            "points" => {
+                let pts: Vec<String> = value
+                    .split_whitespace()
+                    .map(|p| p.split_once(',').map_or(p.to_string(), |(x, y)| format!("{},{}", moved(x, dx), moved(y, dy))))
+                    .collect();
+                out.push_str(&pts.join(" "));
+            }
+            _ => out.push_str(value),
+        }
+        rest = &rest[value_end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Turns the plain-text subscripts that titles, legends and axis names are written with
@@ -76,14 +192,22 @@ pub fn subscripts(svg: &str) -> String {
         let Some(body) = rest[open..].find('>').map(|k| open + k + 1) else { break };
         let Some(close) = rest[body..].find("</text>").map(|k| body + k) else { break };
         out.push_str(&rest[..body]);
-        out.push_str(&subscript_text(&rest[body..close]));
+        let size = attr_number(&rest[open..body], "font-size").unwrap_or(16.0);
+        out.push_str(&subscript_text(&rest[body..close], (0.75 * size).max(MIN_SUBSCRIPT).min(size)));
         rest = &rest[close..];
     }
     out.push_str(rest);
     out
 }
 
-fn subscript_text(text: &str) -> String {
+fn attr_number(tag: &str, name: &str) -> Option<f64> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[start..].split('"').next()?.parse().ok()
+}
+
+/// `text` with its subscripts lowered and set in `sub` units (75 % of the text, but never
+/// below [`MIN_SUBSCRIPT`]).
+fn subscript_text(text: &str, sub_size: f64) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::new();
     let mut lowered = false;
@@ -108,7 +232,7 @@ fn subscript_text(text: &str) -> String {
                 if lowered {
                     out.push_str("</tspan>");
                 }
-                out.push_str(&format!("<tspan dy=\"0.3em\" font-size=\"75%\">{sub}</tspan><tspan dy=\"-0.3em\">"));
+                out.push_str(&format!("<tspan dy=\"0.3em\" font-size=\"{}\">{sub}</tspan><tspan dy=\"-0.3em\">", (sub_size * 100.0).round() / 100.0));
                 lowered = true;
                 i = next;
                 continue;
@@ -155,9 +279,11 @@ where
     let fx = move |v: f64| if x_log { tick_log(v) } else { tick_on(v, sx) };
     let fy = move |v: f64| if y_log { tick_log(v) } else { tick_on(v, sy) };
     let (xr, yr) = (chart.x_range(), chart.y_range());
+    // At most a label per 60 px of width: a phone's 300 px plot gets 5, not 11 that touch.
+    let width = chart.plotting_area().dim_in_pixel().0 as usize;
     chart
         .configure_mesh()
-        .x_labels(labels_for(xr.start, xr.end, x_log))
+        .x_labels(labels_for(xr.start, xr.end, x_log).min((width / 60).max(3)))
         .y_labels(labels_for(yr.start, yr.end, y_log))
         .x_desc(x_desc)
         .y_desc(y_desc)
@@ -220,6 +346,98 @@ pub fn tick(v: f64) -> String {
     }
 }
 
+/// Top of every figure's title, and its line height, in SVG units.
+const TITLE_TOP: i32 = 12;
+const TITLE_LINE: i32 = 24;
+
+/// The lines a title wraps into on a canvas `width` wide (caption font: about 0.55 em a
+/// character, 10 units of air each side).
+pub fn title_lines(text: &str, width: u32) -> Vec<String> {
+    let per_line = ((width as f64 - 20.0) / (0.55 * 16.9)).floor().max(10.0) as usize;
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= per_line => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// Draws `text` as the figure's (or a panel's) title, centred, at the same height in every
+/// figure, wrapped to the area's width; returns the area below it.
+pub fn title<'a>(area: &Area<'a>, text: &str) -> std::result::Result<Area<'a>, Box<dyn std::error::Error + 'static>> {
+    let (w, _) = area.dim_in_pixel();
+    let lines = title_lines(text, w);
+    let style = caption_style().pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Center,
+        plotters::style::text_anchor::VPos::Top,
+    ));
+    for (k, line) in lines.iter().enumerate() {
+        area.draw(&Text::new(line.clone(), (w as i32 / 2, TITLE_TOP + TITLE_LINE * k as i32), style.clone()))?;
+    }
+    let used = TITLE_TOP + TITLE_LINE * lines.len() as i32 + 4;
+    Ok(area.clone().split_vertically(used).1)
+}
+
+/// Room (px) a chart built in `frame` keeps below its x axis for a legend of `entries`
+/// lines: none on a desktop (the legend sits in a clear corner of the plot), the legend's
+/// height on a phone (it goes below the plot). Add it to the chart's bottom margin.
+pub fn legend_room(frame: Frame, entries: usize) -> u32 {
+    if frame.is_narrow() { (entries as f64 * 15.0 * 1.25 + 30.0).ceil() as u32 } else { 0 }
+}
+
+/// The size plotters gives a legend box of `labels` (generously: about 0.6 em a character,
+/// its 30 px glyph area and 10 px margins, 1.3 lines a label).
+pub fn legend_size(labels: &[&str]) -> (i32, i32) {
+    let font = 15.0;
+    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    ((chars * 0.6 * font + 50.0) as i32, (labels.len() as f64 * font * 1.3 + 22.0) as i32)
+}
+
+/// Room (px) a chart built in `frame` keeps to the right of its plot for a legend beside
+/// it on a desktop (a legend too tall for any empty corner); none on a phone, where
+/// [`legend`] puts it below. Add it to the chart's right margin.
+pub fn legend_room_right(frame: Frame, labels: &[&str]) -> u32 {
+    if frame.is_narrow() { 0 } else { legend_size(labels).0 as u32 + 10 }
+}
+
+/// The legend of a chart built on `area` in `frame`: on a phone below the plot, in the
+/// [`legend_room`] the chart kept; on a desktop beside the plot if the chart kept
+/// [`legend_room_right`], else in the plot's [`clear_corner`].
+pub fn legend<'a, 'b: 'a, X, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>,
+    area: &Area,
+    frame: Frame,
+    series: &[&[(f64, f64)]],
+    labels: &[&str],
+) -> DrawResult
+where
+    X: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+{
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let (ax, ay) = area.get_pixel_range();
+    // Where the box goes (its top-left, in the canvas's pixels), if not inside the plot.
+    let target = if frame.is_narrow() {
+        (ax.start + 6, ay.end - legend_room(frame, labels.len()) as i32 + 4)
+    } else if ax.end - px.end >= legend_size(labels).0 {
+        (px.end + 8, py.start)
+    } else {
+        return draw_legend_clear(chart, series, labels);
+    };
+    // plotters draws the box at the plot's top-left corner (5 px in); it is moved from there.
+    let (dx, dy) = (target.0 - (px.start + 5), target.1 - (py.start + 5));
+    let marker = |text: String| Text::new(text, (0, 0), label_style());
+    area.draw(&marker(format!("{MOVE_START} {dx} {dy}")))?;
+    draw_legend(chart, SeriesLabelPosition::UpperLeft)?;
+    area.draw(&marker(MOVE_END.to_string()))?;
+    Ok(())
+}
+
 /// Legend box in the book's style.
 pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
@@ -255,9 +473,7 @@ where
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let (area_w, area_h) = (xr.end - xr.start, yr.end - yr.start);
     // plotters: text box + 30 px glyph area + 2 × 10 px margin, 5 px from the edges.
-    let font = 15.0;
-    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
-    let (w, h) = ((chars * 0.6 * font + 50.0) as i32, (labels.len() as f64 * font * 1.3 + 22.0) as i32);
+    let (w, h) = legend_size(labels);
     let mut pixels = Vec::new();
     for points in series {
         let px: Vec<(i32, i32)> = points
@@ -322,7 +538,7 @@ pub fn mark_optimum(chart: &mut Chart2d, at: (f64, f64), label: &str) -> DrawRes
 /// Marks the parameters that generated the data: a green triangle.
 pub fn mark_truth(chart: &mut Chart2d, at: (f64, f64)) -> DrawResult {
     chart
-        .draw_series([TriangleMarker::new(at, 8, palette::TRUE.filled())])?
+        .draw_series([TriangleMarker::new(at, 12, palette::TRUE.filled())])?
         .label("true parameters")
         .legend(|(x, y)| TriangleMarker::new((x + 11, y), 6, palette::TRUE.filled()));
     Ok(())
@@ -423,13 +639,14 @@ pub fn linspace(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 }
 
 /// Viridis colour for t in [0, 1] (clamped): perceptually uniform and readable by
-/// colour-blind readers. Nine stops of the matplotlib map, linearly interpolated.
+/// colour-blind readers. The first 55 % of the matplotlib map (nine stops, linearly
+/// interpolated): its light green and yellow end stand below 3:1 on the white tile.
 pub fn viridis(t: f64) -> RGBColor {
     const STOPS: [(u8, u8, u8); 9] = [
         (68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
         (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37),
     ];
-    let s = t.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
+    let s = t.clamp(0.0, 1.0) * 0.55 * (STOPS.len() - 1) as f64;
     let k = (s.floor() as usize).min(STOPS.len() - 2);
     let f = s - k as f64;
     let mix = |a: u8, b: u8| (a as f64 + f * (b as f64 - a as f64)).round() as u8;
@@ -538,9 +755,21 @@ mod tests {
         let out = subscripts(svg);
         assert_eq!(
             out,
-            "<text x=\"1\">η<tspan dy=\"0.3em\" font-size=\"75%\">b</tspan><tspan dy=\"-0.3em\">(t) and σ</tspan>\
-             <tspan dy=\"0.3em\" font-size=\"75%\">y</tspan><tspan dy=\"-0.3em\"></tspan></text>\
-             <text>zero_grad, λ<tspan dy=\"0.3em\" font-size=\"75%\">min</tspan><tspan dy=\"-0.3em\"></tspan></text>"
+            "<text x=\"1\">η<tspan dy=\"0.3em\" font-size=\"12\">b</tspan><tspan dy=\"-0.3em\">(t) and σ</tspan>\
+             <tspan dy=\"0.3em\" font-size=\"12\">y</tspan><tspan dy=\"-0.3em\"></tspan></text>\
+             <text>zero_grad, λ<tspan dy=\"0.3em\" font-size=\"12\">min</tspan><tspan dy=\"-0.3em\"></tspan></text>"
+        );
+    }
+
+    #[test]
+    fn marked_elements_move() {
+        let svg = "<svg>\n<rect x=\"1\" y=\"2\"/>\n<text x=\"0\" y=\"0\">@@move 10 -2</text>\n\
+                   <rect x=\"5\" y=\"5\" width=\"9\"/>\n<polyline points=\"1,1 2,3\"/>\n<text x=\"4\" y=\"6\">a</text>\n\
+                   <text x=\"0\" y=\"0\">@@end-move</text>\n<line x1=\"1\"/>\n</svg>";
+        assert_eq!(
+            move_marked(svg),
+            "<svg>\n<rect x=\"1\" y=\"2\"/>\n<rect x=\"15\" y=\"3\" width=\"9\"/>\n<polyline points=\"11,-1 12,1\"/>\n\
+             <text x=\"14\" y=\"4\">a</text>\n<line x1=\"1\"/>\n</svg>"
         );
     }
 

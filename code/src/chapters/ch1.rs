@@ -11,7 +11,7 @@ pub const EXERCISE_NOISE_SD: f64 = 1000.0;
 
 use crate::data::{self, Dataset};
 use crate::error::Result;
-use crate::plot::{self, DrawResult, palette};
+use crate::plot::{self, DrawResult, Frame, palette};
 use crate::report::{Report, fmt_sig};
 use crate::stats;
 
@@ -49,7 +49,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         r.number(&format!("seed1_x_{key}_change"), (f(&other.x) - f(&d.x)).abs(), 2);
     }
     r.file("other-seed.md", other_seed_table(d, &other));
-    r.file("ch1-scatter.svg", scatter(d)?);
+    plot::figure(&mut r, "ch1-scatter", |frame| scatter(d, frame))?;
     r.file("summary.md", summary_table(d));
     r.file("paris-rents.csv", data::to_csv(d));
     // The reader's question, as a file: the PyTorch companion (`python/`) reads it, so both
@@ -78,8 +78,9 @@ pub(crate) fn padded(v: &[f64], pad: f64) -> std::ops::Range<f64> {
 
 /// The data from x = 0, so that the intercept — the rent at 0 m², far left of every
 /// apartment — is on the figure.
-fn scatter(d: &Dataset) -> Result<String> {
-    plot::render(plot::SIZE, |area| -> DrawResult {
+fn scatter(d: &Dataset, frame: Frame) -> Result<String> {
+    plot::render(frame.size(plot::SIZE, 460), |root| -> DrawResult {
+        let area = plot::title(root, "Rent against floor area: a straight line plus noise")?;
         // A little left of 0, so the intercept's circle is drawn whole.
         let x_hi = padded(&d.x, 0.05).end.max(1.0);
         let xr = -0.02 * x_hi..x_hi;
@@ -90,11 +91,12 @@ fn scatter(d: &Dataset) -> Result<String> {
         };
         let y_lo = stats::min(&d.y).min(intercept.unwrap_or(0.0)).min(0.0);
         let yr = padded(&[y_lo, stats::max(&d.y)], 0.08);
-        let mut chart = ChartBuilder::on(area)
-            .caption("Rent against floor area: a straight line plus noise", plot::caption_style())
+        let shown: Vec<&str> = labels.iter().map(String::as_str).filter(|l| !l.is_empty()).collect();
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_bottom(15 + plot::legend_room(frame, shown.len()))
             .x_label_area_size(50)
-            .y_label_area_size(75)
+            .y_label_area_size(frame.px(75, 60))
             .build_cartesian_2d(xr.clone(), yr)?;
         plot::style_mesh(&mut chart, "floor area x (m²)", "monthly rent y (€)")?;
         if let Some((w, b)) = d.truth {
@@ -119,8 +121,9 @@ fn scatter(d: &Dataset) -> Result<String> {
         let marks: Vec<(f64, f64)> = intercept.map(|b| (0.0, b)).into_iter().collect();
         let data: Vec<(f64, f64)> = d.x.iter().copied().zip(d.y.iter().copied()).collect();
         let line: Vec<(f64, f64)> = d.truth.map_or(Vec::new(), |(w, b)| plot::linspace(xr.start, xr.end, 50).into_iter().map(|x| (x, w * x + b)).collect());
-        let shown: Vec<&str> = labels.iter().map(String::as_str).filter(|l| !l.is_empty()).collect();
-        plot::draw_legend_clear(&mut chart, &[&data, &line, &marks], &shown)?;
+        // Each apartment on its own (a scatter, not a line), then the true line and the intercept.
+        let each: Vec<&[(f64, f64)]> = data.chunks(1).chain([line.as_slice(), marks.as_slice()]).collect();
+        plot::legend(&mut chart, &area, frame, &each, &shown)?;
         Ok(())
     })
 }

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::linalg::{self, Method};
 use crate::nist;
 use crate::gd;
-use crate::plot::{self, DrawResult, palette};
+use crate::plot::{self, DrawResult, Frame, palette};
 use crate::report::{Report, fmt_sci, fmt_sig};
 
 /// Gradient descent settings for the comparison: standardized data, η = 0.1, stop when
@@ -274,12 +274,11 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let rows = nist_rows()?;
     nist_section(&mut r, &rows)?;
 
-    r.file("ch10-shift-lre.svg", lre_figure(
-        "Shifting x: the normal equations lose twice the digits",
-        "log₁₀ κ(X) of the shifted design",
-        &shifts.iter().map(|s| (s.kappa.log10(), s.lre)).collect::<Vec<_>>(),
-    )?);
-    r.file("ch10-nist-lre.svg", nist_figure(&rows)?);
+    let shift_points: Vec<_> = shifts.iter().map(|s| (s.kappa.log10(), s.lre)).collect();
+    plot::figure(&mut r, "ch10-shift-lre", |frame| {
+        lre_figure("Shifting x: the normal equations lose twice the digits", "log₁₀ κ(X) of the shifted design", &shift_points, frame)
+    })?;
+    plot::figure(&mut r, "ch10-nist-lre", |frame| nist_figure(&rows, frame))?;
 
     let summary = format!(
         "least squares on {} points: w = {} €/m², b = {} € (QR); the closed forms agree to {:.1e}, \
@@ -413,7 +412,7 @@ fn nist_section(r: &mut Report, rows: &[NistRow]) -> Result<()> {
 
 /// LRE per set for normal / QR / SVD / refined, with the tools measured elsewhere as
 /// hollow reference marks.
-fn nist_figure(rows: &[NistRow]) -> Result<String> {
+fn nist_figure(rows: &[NistRow], frame: Frame) -> Result<String> {
     let styles = [
         ("normal equations", palette::ORANGE),
         ("QR (Householder)", palette::SKY),
@@ -421,13 +420,25 @@ fn nist_figure(rows: &[NistRow]) -> Result<String> {
         ("refined (QR + double-double)", palette::TRUE),
     ];
     let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
-    plot::render((800, 560), |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("NIST StRD: worst correct digits over every certified value", plot::caption_style())
+    let labels: Vec<&str> =
+        styles.iter().map(|s| s.0).chain([concat!(numpy!(), " / ", statsmodels!(), " (reference)")]).collect();
+    plot::render(frame.size((800, 560), 640), |root| -> DrawResult {
+        let area = plot::title(root, "NIST StRD: worst correct digits over every certified value")?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
-            .x_label_area_size(60)
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
+            // On a phone the data sets' names stand upright, each in its own column.
+            .x_label_area_size(frame.px(60, 105))
             .y_label_area_size(60)
             .build_cartesian_2d(-0.6..(rows.len() as f64 - 0.4), -0.5..16.5)?;
+        let x_label_style = if frame.is_narrow() {
+            plot::label_style().transform(FontTransform::Rotate270).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Right,
+                plotters::style::text_anchor::VPos::Center,
+            ))
+        } else {
+            plot::label_style()
+        };
         chart
             .configure_mesh()
             .x_labels(rows.len())
@@ -439,6 +450,7 @@ fn nist_figure(rows: &[NistRow]) -> Result<String> {
             .x_desc("data set (NIST order of difficulty)")
             .y_desc("correct digits (LRE)")
             .label_style(plot::label_style())
+            .x_label_style(x_label_style)
             .axis_desc_style(plot::axis_desc_style())
             .y_labels(9)
             .light_line_style(palette::GRID.mix(0.0))
@@ -476,16 +488,23 @@ fn nist_figure(rows: &[NistRow]) -> Result<String> {
             .collect();
         chart
             .draw_series(refs.iter().map(|&p| Circle::new(p, 7, palette::PURPLE.stroke_width(2))))?
-            .label(concat!(numpy!(), " / ", statsmodels!(), " (reference)"))
+            .label(labels[labels.len() - 1])
             .legend(|(x, y)| Circle::new((x + 11, y), 7, palette::PURPLE.stroke_width(2)));
-        plot::draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        let marks: Vec<(f64, f64)> = rows
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.min().into_iter().enumerate().filter_map(move |(m, v)| v.map(|v| (i as f64 + (m as f64 - 1.5) * 0.15, v))))
+            .chain(refs.iter().copied())
+            .collect();
+        let each: Vec<&[(f64, f64)]> = marks.chunks(1).collect();
+        plot::legend(&mut chart, &area, frame, &each, &labels)?;
         Ok(())
     })
 }
 
 /// Correct digits (LRE) per method against log₁₀ κ, with the rule-of-thumb lines
 /// 16 − log₁₀ κ (a backward-stable solver) and 16 − 2·log₁₀ κ (normal equations).
-fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 5])]) -> Result<String> {
+fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 5])], frame: Frame) -> Result<String> {
     let x_max = points.iter().map(|p| p.0).fold(1.0, f64::max).ceil() + 0.5;
     let styles = [
         ("covvar: cov(x,y)/var(x)", palette::PURPLE),
@@ -494,16 +513,19 @@ fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 5])]) -> 
         ("SVD", palette::INK),
         ("refined", palette::TRUE),
     ];
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption(title, plot::caption_style())
+    let mut labels = vec!["rule of thumb: 16 − log₁₀ κ", "rule of thumb: 16 − 2·log₁₀ κ"];
+    labels.extend(styles.iter().map(|s| s.0));
+    plot::render(frame.size(plot::SIZE, 560), |root| -> DrawResult {
+        let area = plot::title(root, title)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
             .y_label_area_size(60)
             .build_cartesian_2d(-0.2..x_max, 0.0..16.5)?;
         plot::style_mesh(&mut chart, x_desc, "correct digits (LRE)")?;
-        // The two rules of thumb: one grey, told apart by solid and dashed strokes.
-        let rule_grey = RGBColor(150, 150, 150);
+        // The two rules of thumb: one grey (3:1 on white), told apart by solid and dashed strokes.
+        let rule_grey = palette::GREY;
         let mut drawn: Vec<Vec<(f64, f64)>> = Vec::new();
         for (slope, label) in [(1.0f64, "16 − log₁₀ κ"), (2.0, "16 − 2·log₁₀ κ")] {
             let ends = [0.0, (16.0 / slope).min(x_max)].map(|k| (k, 16.0 - slope * k));
@@ -554,11 +576,10 @@ fn lre_figure(title: &str, x_desc: &str, points: &[(f64, [Option<f64>; 5])]) -> 
         for m in 0..styles.len() {
             drawn.push(points.iter().filter_map(|(k, l)| l[m].map(|v| (*k, v))).collect());
         }
-        let mut labels = vec!["rule of thumb: 16 − 2·log₁₀ κ"];
-        labels.extend(styles.iter().map(|s| s.0));
-        labels.push("");
-        let series: Vec<&[(f64, f64)]> = drawn.iter().map(|v| v.as_slice()).collect();
-        plot::draw_legend_clear(&mut chart, &series, &labels)?;
+        // Rule lines as lines, markers one by one.
+        let series: Vec<&[(f64, f64)]> =
+            drawn[..2].iter().map(|v| v.as_slice()).chain(drawn[2..].iter().flat_map(|v| v.chunks(1))).collect();
+        plot::legend(&mut chart, &area, frame, &series, &labels)?;
         Ok(())
     })
 }

@@ -13,7 +13,7 @@ use crate::contour::{self, Grid};
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::loss::mse;
-use crate::plot::{self, DrawResult, palette};
+use crate::plot::{self, DrawResult, Frame, palette};
 use crate::report::{Report, fmt_sig};
 use crate::stats;
 
@@ -109,10 +109,10 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("sqrt_kappa_seed3", crate::curvature::Curvature::of(&other.x).condition_number().sqrt(), 3);
     r.file("candidates.md", candidates_table(d, &candidates));
 
-    r.file("ch2-candidates.svg", candidates_figure(d, &candidates)?);
+    plot::figure(&mut r, "ch2-candidates", |frame| candidates_figure(d, &candidates, frame))?;
     let grid = loss_grid(d, &win, 81);
-    r.file("ch2-surface.svg", surface_figure(d, &win)?);
-    r.file("ch2-contour.svg", contour_figure(d, &grid, (w_star, b_star))?);
+    plot::figure(&mut r, "ch2-surface", |frame| surface_figure(d, &win, frame))?;
+    plot::figure(&mut r, "ch2-contour", |frame| contour_figure(d, &grid, (w_star, b_star), frame))?;
     r.file("widget.json", widget_json(d, &win, contour::excess_levels(mse_star, grid.max() - mse_star, 8)));
 
     let summary = format!(
@@ -165,12 +165,14 @@ pub fn loss_grid(d: &Dataset, win: &Window, n: usize) -> Grid {
 
 /// Four candidate lines, each with its residuals drawn as vertical segments: the MSE
 /// is the mean of the squares of these lengths.
-fn candidates_figure(d: &Dataset, candidates: &[Candidate]) -> Result<String> {
-    // 800 px wide, as shown: text ≥ 11 px in the 750 px column (code/tests/figures.rs).
-    plot::render((800, 640), |area| -> DrawResult {
-        let area = area.titled("Four candidate lines and their mean squared error", plot::caption_style())?;
+fn candidates_figure(d: &Dataset, candidates: &[Candidate], frame: Frame) -> Result<String> {
+    // 800 px wide, as shown: text ≥ 11 px in the 750 px column (code/tests/figures.rs);
+    // on a phone the four panels stack.
+    plot::render(frame.size((800, 640), 1180), |root| -> DrawResult {
+        let area = plot::title(root, "Four candidate lines and their mean squared error")?;
         let (xr, yr) = (super::ch1::padded(&d.x, 0.05), super::ch1::padded(&d.y, 0.25));
-        for (panel, c) in area.split_evenly((2, 2)).iter().zip(candidates) {
+        let grid = if frame.is_narrow() { (4, 1) } else { (2, 2) };
+        for (panel, c) in area.split_evenly(grid).iter().zip(candidates) {
             let colour = if c.key == "best" { palette::FIT } else { palette::PURPLE };
             let title = format!("{}: MSE = {} €²", c.label, fmt_sig(mse(&d.x, &d.y, c.w, c.b), MSE_DIGITS));
             let mut chart = ChartBuilder::on(panel)
@@ -181,7 +183,7 @@ fn candidates_figure(d: &Dataset, candidates: &[Candidate]) -> Result<String> {
                 .build_cartesian_2d(xr.clone(), yr.clone())?;
             plot::style_mesh(&mut chart, "floor area x (m²)", "rent y (€)")?;
             chart.draw_series(plot::thinned(&d.x, &d.y).map(|(&x, &y)| {
-                PathElement::new(vec![(x, y), (x, c.w * x + c.b)], palette::INK.mix(0.35))
+                PathElement::new(vec![(x, y), (x, c.w * x + c.b)], palette::INK.mix(0.55))
             }))?;
             chart.draw_series(LineSeries::new(
                 [xr.start, xr.end].map(|x| (x, c.w * x + c.b)),
@@ -198,27 +200,32 @@ fn candidates_figure(d: &Dataset, candidates: &[Candidate]) -> Result<String> {
 /// The loss as a surface over (w, b). Faces are drawn back to front (painter's
 /// algorithm): plotters' own surface series draws them in grid order, which hides
 /// near faces behind far ones at some view angles.
-fn surface_figure(d: &Dataset, win: &Window) -> Result<String> {
+fn surface_figure(d: &Dataset, win: &Window, frame: Frame) -> Result<String> {
     const N: usize = 31;
     let grid = loss_grid(d, win, N);
     let (lo, hi) = (grid.min(), grid.max());
-    plot::render((800, 640), |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("The MSE over (w, b): a long, flat-bottomed valley", plot::caption_style())
-            .margin(20)
+    plot::render(frame.size((800, 640), 460), |root| -> DrawResult {
+        let area = plot::title(root, "The MSE over (w, b): a long, flat-bottomed valley")?;
+        let mut chart = ChartBuilder::on(&area)
+            .margin(frame.px(20, 8))
             .build_cartesian_3d(win.w.0..win.w.1, 0.0..hi * 1.05, win.b.0..win.b.1)?;
         chart.with_projection(|mut p| {
             p.yaw = 0.9;
             p.pitch = 0.45;
-            p.scale = 0.85;
+            // Narrower on a phone: the z ticks and the w axis stay inside the canvas.
+            p.scale = if frame.is_narrow() { 0.7 } else { 0.85 };
             p.into_matrix()
         });
-        let thousands = |v: &f64| format!("{:.0}", v / 1e3);
-        let whole = |v: &f64| format!("{v:.0}");
+        // The typeset minus, as every other figure (plot::tick).
+        let thousands = |v: &f64| plot::tick((v / 1e3).round());
+        let whole = |v: &f64| plot::tick(v.round());
         chart
             .configure_axes()
             .label_style(plot::label_style())
+            // The mesh in the grid colour, as every other figure's (not data: no contrast rule).
             .light_grid_style(palette::GRID.mix(0.6))
+            .bold_grid_style(palette::GRID)
+            .axis_panel_style(palette::GRID.mix(0.3))
             .y_formatter(&thousands)
             .x_formatter(&whole)
             .z_formatter(&whole)
@@ -241,8 +248,11 @@ fn surface_figure(d: &Dataset, win: &Window) -> Result<String> {
         chart.draw_series(faces.iter().map(|(_, quad, colour)| {
             Polygon::new(quad.to_vec(), colour.mix(0.95).filled())
         }))?;
-        chart.draw_series(faces.iter().map(|(_, quad, _)| {
-            PathElement::new(quad.to_vec(), palette::INK.mix(0.15))
+        // Each face outlined in a darker shade of its own colour: the mesh reads, and
+        // stands 3:1 against the white tile (a grey outline that faint would not).
+        chart.draw_series(faces.iter().map(|(_, quad, colour)| {
+            let dark = |c: u8| (c as f64 * 0.7) as u8;
+            PathElement::new(quad.to_vec(), RGBColor(dark(colour.0), dark(colour.1), dark(colour.2)))
         }))?;
         let title = plot::axis_desc_style();
         let (wm, bm) = ((win.w.0 + win.w.1) / 2.0, (win.b.0 + win.b.1) / 2.0);
@@ -289,32 +299,41 @@ fn widget_json(d: &Dataset, win: &Window, levels: Vec<f64>) -> String {
 /// Contour lines of L around the optimum, with the minimum marked. Levels are
 /// L* + Δ with Δ growing tenfold every two lines; the axes of an ellipse grow like √Δ,
 /// so each ellipse is 10^¼ ≈ 1.78 times wider than the one inside it.
-fn contour_figure(d: &Dataset, grid: &Grid, (w_star, b_star): (f64, f64)) -> Result<String> {
+fn contour_figure(d: &Dataset, grid: &Grid, (w_star, b_star): (f64, f64), frame: Frame) -> Result<String> {
     let floor = mse(&d.x, &d.y, w_star, b_star);
     let top = grid.max() - floor;
     let levels = contour::excess_levels(floor, top, 8);
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("Contours of the MSE: a thin diagonal valley", plot::caption_style())
+    let mut labels: Vec<String> = levels.iter().map(|l| format!("L = {} €²", fmt_sig(*l, 3))).collect();
+    labels.extend(d.truth.map(|_| "true parameters".to_string()));
+    labels.push(format!("minimum L* = {} €²", fmt_sig(floor, MSE_DIGITS)));
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    plot::render(frame.size(plot::SIZE, 640), |root| -> DrawResult {
+        let area = plot::title(root, "Contours of the MSE: a thin diagonal valley")?;
+        // Ten legend entries cover the contours in any corner: beside the plot (below on a phone).
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_right(15 + plot::legend_room_right(frame, &labels))
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
-            .y_label_area_size(75)
+            .y_label_area_size(frame.px(75, 60))
             .build_cartesian_2d(grid.xs[0]..*grid.xs.last().unwrap(), grid.ys[0]..*grid.ys.last().unwrap())?;
         plot::style_mesh(&mut chart, "slope w (€/m²)", "intercept b (€)")?;
         for (k, &level) in levels.iter().enumerate() {
-            let colour = plot::viridis(k as f64 / (levels.len() - 1) as f64 * 0.9);
+            let colour = plot::viridis(k as f64 / (levels.len() - 1) as f64);
             chart
                 .draw_series(contour::contour(grid, level).into_iter().map(|s| {
                     PathElement::new(s.to_vec(), colour.stroke_width(2))
                 }))?
-                .label(format!("L = {} €²", fmt_sig(level, 3)))
+                .label(labels[k])
                 .legend(plot::line_glyph(colour, 2));
         }
+        // The true parameters lie within a few € of the optimum: drawn first and larger,
+        // the triangle shows around the cross.
         if let Some(truth) = d.truth {
             plot::mark_truth(&mut chart, truth)?;
         }
-        plot::mark_optimum(&mut chart, (w_star, b_star), &format!("minimum L* = {} €²", fmt_sig(floor, MSE_DIGITS)))?;
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        plot::mark_optimum(&mut chart, (w_star, b_star), labels[labels.len() - 1])?;
+        plot::legend(&mut chart, &area, frame, &[], &labels)?;
         Ok(())
     })
 }

@@ -68,7 +68,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // Agreeing significant digits, −log10 of the relative difference.
     r.number("digits_elsewhere", -worst_elsewhere.log10(), 2);
     r.file("gradient-check.md", table);
-    r.file("ch3-step-size.svg", step_size_figure(d)?);
+    plot::figure(&mut r, "ch3-step-size", |frame| step_size_figure(d, frame))?;
 
     let summary = format!(
         "at (w, b) = (25, 100): ∂L/∂w = {}, ∂L/∂b = {}\nworst relative difference to finite differences: {:.1e}\n",
@@ -103,7 +103,7 @@ pub fn difference_errors(d: &Dataset) -> Vec<(f64, f64, f64)> {
 /// Figure 3.1: finite-difference error against the step. The one-sided difference carries
 /// the truncation h·x²‾ (the mean of x², half of ∂²L/∂w²); the central one, on a quadratic,
 /// only rounding, about ε·L/h.
-fn step_size_figure(d: &Dataset) -> Result<String> {
+fn step_size_figure(d: &Dataset, frame: plot::Frame) -> Result<String> {
     let errors = difference_errors(d);
     let (gw, _) = gradients(&d.x, &d.y, 25.0, 100.0);
     let sq_mean = d.x.iter().map(|v| v * v).sum::<f64>() / d.len() as f64;
@@ -111,10 +111,12 @@ fn step_size_figure(d: &Dataset) -> Result<String> {
     let clip = |v: f64| v.max(floor);
     let (hlo, hhi) = (errors[0].0, errors.last().map_or(10.0, |e| e.0));
     let ymax = errors.iter().map(|e| e.1.max(e.2)).fold(1.0f64, f64::max) * 3.0;
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("Finite differences at (25, 100): error against the step h", plot::caption_style())
+    let labels = ["one-sided: (L(w + h) − L(w))/h", "its truncation, h·mean(x²)/|∂L/∂w|", "central: (L(w + h) − L(w − h))/2h"];
+    plot::render(frame.size(plot::SIZE, 480), |root| -> DrawResult {
+        let area = plot::title(root, "Finite differences at (25, 100): error against the step h")?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
             .y_label_area_size(80)
             .build_cartesian_2d(
@@ -125,7 +127,6 @@ fn step_size_figure(d: &Dataset) -> Result<String> {
         let truncation: Vec<(f64, f64)> = errors.iter().map(|e| (e.0, clip(e.0 * sq_mean / gw.abs()))).collect();
         let one_sided: Vec<(f64, f64)> = errors.iter().map(|e| (e.0, clip(e.1))).collect();
         let central: Vec<(f64, f64)> = errors.iter().map(|e| (e.0, clip(e.2))).collect();
-        let labels = ["one-sided: (L(w + h) − L(w))/h", "its truncation, h·mean(x²)/|∂L/∂w|", "central: (L(w + h) − L(w − h))/2h"];
         chart
             .draw_series(LineSeries::new(one_sided.clone(), palette::ORANGE.stroke_width(3)))?
             .label(labels[0])
@@ -138,7 +139,7 @@ fn step_size_figure(d: &Dataset) -> Result<String> {
             .draw_series(LineSeries::new(central.clone(), palette::PURPLE.stroke_width(3)))?
             .label(labels[2])
             .legend(plot::line_glyph(palette::PURPLE, 3));
-        plot::draw_legend_clear(&mut chart, &[&one_sided, &truncation, &central], &labels)?;
+        plot::legend(&mut chart, &area, frame, &[&one_sided, &truncation, &central], &labels)?;
         Ok(())
     })
 }

@@ -251,22 +251,18 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // `diagnose` on the reader's setting, shown at the chapter's end.
     r.file("diagnose-reader.txt", crate::diagnose::reader_example()?);
 
-    r.file("ch4-loss.svg", loss_figure(d, &trace, mse(&d.x, &d.y, ws, bs))?);
+    plot::figure(&mut r, "ch4-loss", |frame| loss_figure(d, &trace, mse(&d.x, &d.y, ws, bs), frame))?;
     r.file("ch4-trajectory.svg", valley::trajectory_figure(d, &c, &trace, LR, measured_notebook - ITERATIONS as f64)?);
     r.file("ch4-floor-lines.svg", valley::floor_lines_figure(d, &c)?);
     r.file("ch4-valley-directions.svg", valley::eigen_figure(d, &c, &trace)?);
     r.file("ch4-gradients.svg", gradients_figure(&trace)?);
-    r.file("ch4-eigen-axes.svg", answer::eigen_axes_figure()?);
+    plot::figure(&mut r, "ch4-eigen-axes", answer::eigen_axes_figure)?;
     r.file("ch4-modes.svg", answer::modes_figure(d, &c, &trace)?);
     r.file("widget.json", answer::widget_json(d)?);
-    r.file(
-        "ch4-fractions.svg",
-        fractions_figure(&trace, (ws, bs), &format!("Paris rents, η = {}: w is learnt in a few steps, b is not", fmt_sci(LR, 1)), "iteration t")?,
-    );
-    r.file(
-        "ch4-reader.svg",
-        fractions_figure(&rt, (rws, rbs), &format!("The reader's run, η = {}: w is learnt, b is not", fmt_sci(LR, 1)), "epoch t")?,
-    );
+    let title = format!("Paris rents, η = {}: w is learnt in a few steps, b is not", fmt_sci(LR, 1));
+    plot::figure(&mut r, "ch4-fractions", |frame| fractions_figure(&trace, (ws, bs), &title, "iteration t", frame))?;
+    let title = format!("The reader's run, η = {}: w is learnt, b is not", fmt_sci(LR, 1));
+    plot::figure(&mut r, "ch4-reader", |frame| fractions_figure(&rt, (rws, rbs), &title, "epoch t", frame))?;
 
     let summary = format!(
         "after {ITERATIONS} steps of η = {LR:e} from (25, 100): w = {} (w* = {}), b = {} (b* = {})\n\
@@ -354,12 +350,14 @@ fn log_range(v: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     lo / pad..hi * pad
 }
 
-fn loss_figure(_d: &Dataset, t: &Trace, floor: f64) -> Result<String> {
+fn loss_figure(_d: &Dataset, t: &Trace, floor: f64, frame: plot::Frame) -> Result<String> {
     let excess: Vec<f64> = t.loss.iter().map(|l| (l - floor).max(f64::MIN_POSITIVE)).collect();
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("Excess loss: a fast drop, then a crawl", plot::caption_style())
+    let label = format!("gradient descent, η = {}", fmt_sci(LR, 1));
+    plot::render(frame.size(plot::SIZE, 440), |root| -> DrawResult {
+        let area = plot::title(root, "Excess loss: a fast drop, then a crawl")?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_bottom(15 + plot::legend_room(frame, 1))
             .x_label_area_size(50)
             .y_label_area_size(85)
             .build_cartesian_2d(0.0..t.loss.len() as f64 - 1.0, log_range(excess.iter().copied()).log_scale())?;
@@ -369,9 +367,10 @@ fn loss_figure(_d: &Dataset, t: &Trace, floor: f64) -> Result<String> {
                 excess.iter().enumerate().map(|(k, &e)| (k as f64, e)),
                 GD_COLOUR.stroke_width(3),
             ))?
-            .label(format!("gradient descent, η = {}", fmt_sci(LR, 1)))
+            .label(label.as_str())
             .legend(plot::line_glyph(GD_COLOUR, 3));
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        let curve: Vec<(f64, f64)> = excess.iter().enumerate().map(|(k, &e)| (k as f64, e)).collect();
+        plot::legend(&mut chart, &area, frame, &[&curve], &[label.as_str()])?;
         Ok(())
     })
 }
@@ -405,17 +404,19 @@ fn gradients_figure(t: &Trace) -> Result<String> {
 }
 
 /// w(t)/w* and b(t)/b*: 1 means learnt.
-fn fractions_figure(t: &Trace, (ws, bs): (f64, f64), title: &str, x_desc: &str) -> Result<String> {
+fn fractions_figure(t: &Trace, (ws, bs): (f64, f64), title: &str, x_desc: &str, frame: plot::Frame) -> Result<String> {
     let fw: Vec<f64> = t.w.iter().map(|w| w / ws).collect();
     let fb: Vec<f64> = t.b.iter().map(|b| b / bs).collect();
     let (lo, hi) = fw.iter().chain(&fb).fold((0.0f64, 1.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     let m = 0.08 * (hi - lo);
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption(title, plot::caption_style())
+    let labels = ["optimum (fraction 1)", "w(t) / w*", "b(t) / b*"];
+    plot::render(frame.size(plot::SIZE, 460), |root| -> DrawResult {
+        let area = plot::title(root, title)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
-            .y_label_area_size(75)
+            .y_label_area_size(frame.px(75, 60))
             .build_cartesian_2d(0.0..t.w.len() as f64 - 1.0, lo - m..hi + m)?;
         plot::style_mesh(&mut chart, x_desc, "parameter / its optimum")?;
         let end = t.w.len() as f64 - 1.0;
@@ -429,10 +430,8 @@ fn fractions_figure(t: &Trace, (ws, bs): (f64, f64), title: &str, x_desc: &str) 
                 .label(label)
                 .legend(plot::line_glyph(colour, 3));
         }
-        // A clear corner, not a fixed one: on the reader's data b runs along the bottom edge.
-        let (pw, pb): (Vec<_>, Vec<_>) =
-            fw.iter().zip(&fb).enumerate().map(|(k, (&w, &b))| ((k as f64, w), (k as f64, b))).unzip();
-        plot::draw_legend_clear(&mut chart, &[&[(0.0, 1.0), (end, 1.0)], &pw, &pb], &["optimum (fraction 1)", "w(t) / w*", "b(t) / b*"])?;
+        let curve = |v: &[f64]| v.iter().enumerate().map(|(k, &f)| (k as f64, f)).collect::<Vec<_>>();
+        plot::legend(&mut chart, &area, frame, &[&[(0.0, 1.0), (end, 1.0)], &curve(&fw), &curve(&fb)], &labels)?;
         Ok(())
     })
 }

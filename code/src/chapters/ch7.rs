@@ -532,7 +532,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("ch7-loss-std.svg", loss_figure(&settings[1], &shown[1], "Standardized: κ = 1, and the plain methods finish at once")?);
     r.file("ch7-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: the fixed-step methods blow up above their stability limits")?);
     r.file("ch7-sweep-std.svg", sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges")?);
-    r.file("ch7-minibatch.svg", minibatch_figure(&clouds)?);
+    plot::figure(&mut r, "ch7-minibatch", |frame| minibatch_figure(&clouds, frame))?;
     r.file("widget.json", playground_json(d)?);
 
     let summary = format!(
@@ -1060,19 +1060,22 @@ fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
     })
 }
 
-fn minibatch_figure(clouds: &[(usize, Vec<[f64; 2]>)]) -> Result<String> {
+fn minibatch_figure(clouds: &[(usize, Vec<[f64; 2]>)], frame: plot::Frame) -> Result<String> {
     let star_pts: Vec<Vec<(f64, f64)>> = clouds.iter().map(|(_, p)| p.iter().map(|q| (q[0], q[1])).collect()).collect();
     let all = star_pts.iter().flatten();
     let (wlo, whi, blo, bhi) = all.fold((f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY), |a, p| {
         (a.0.min(p.0), a.1.max(p.0), a.2.min(p.1), a.3.max(p.1))
     });
     let (mw, mb) = (0.1 * (whi - wlo).max(1e-9), 0.1 * (bhi - blo).max(1e-9));
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("SGD from θ* (standardized, η = 0.05): lines pivot around (x̄, ȳ)", plot::caption_style())
+    let labels: Vec<String> = clouds.iter().map(|(m, _)| format!("batch size {m}, end of each epoch")).collect();
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    plot::render(frame.size(plot::SIZE, 460), |root| -> DrawResult {
+        let area = plot::title(root, "SGD from θ* (standardized, η = 0.05): lines pivot around (x̄, ȳ)")?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
-            .y_label_area_size(75)
+            .y_label_area_size(frame.px(75, 65))
             .build_cartesian_2d(wlo - mw..whi + mw, blo - mb..bhi + mb)?;
         plot::style_mesh(&mut chart, "slope w (€/m²)", "intercept b (€)")?;
         for ((m, _), pts) in clouds.iter().zip(&star_pts) {
@@ -1082,7 +1085,8 @@ fn minibatch_figure(clouds: &[(usize, Vec<[f64; 2]>)]) -> Result<String> {
                 .label(format!("batch size {m}, end of each epoch"))
                 .legend(move |(x, y)| Circle::new((x + 11, y), 4, col.filled()));
         }
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        let each: Vec<&[(f64, f64)]> = star_pts.iter().flat_map(|p| p.chunks(1)).collect();
+        plot::legend(&mut chart, &area, frame, &each, &labels)?;
         Ok(())
     })
 }

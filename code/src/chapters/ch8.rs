@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::grad::{finite_differences, gradients};
 use crate::loss::mse;
 use crate::gd::gradient_descent;
-use crate::plot::{self, DrawResult, palette};
+use crate::plot::{self, DrawResult, Frame, palette};
 use crate::report::{Report, fmt_sci, fmt_sig};
 use crate::standardize::Scaling;
 use crate::stats;
@@ -169,9 +169,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("forgot_w", wf[ITERATIONS], 4).number("forgot_b", bf[ITERATIONS], 4);
     let worst = wf.iter().map(|w| (w - w_opt).abs()).fold(0.0, f64::max);
     r.number("forgot_worst_w_gap", worst, 3);
-    r.file("ch8-forgot-zero-grad.svg", forgot_figure(&ws, &wf, w_opt)?);
+    plot::figure(&mut r, "ch8-forgot-zero-grad", |frame| forgot_figure(&ws, &wf, w_opt, frame))?;
 
-    r.file("ch8-graph.svg", graph_figure(&s.x, &s.y)?);
+    plot::figure(&mut r, "ch8-graph", |frame| graph_figure(&s.x, &s.y, frame))?;
 
     let summary = format!(
         "gradient at (0.7, 0.3): autodiff ({}, {}), |autodiff − hand| ≤ {}\n\
@@ -198,18 +198,21 @@ fn check_table(auto: (f64, f64), hand: (f64, f64), fd: (f64, f64)) -> String {
 }
 
 /// w̃ along the run, with and without `zero_grad`.
-fn forgot_figure(good: &[f64], bad: &[f64], w_opt: f64) -> Result<String> {
+fn forgot_figure(good: &[f64], bad: &[f64], w_opt: f64, frame: Frame) -> Result<String> {
     let lo = bad.iter().chain(good).copied().fold(f64::INFINITY, f64::min);
     let hi = bad.iter().chain(good).copied().fold(f64::NEG_INFINITY, f64::max);
     let pad = 0.05 * (hi - lo);
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("Forgetting zero_grad: the slope swings around the optimum", plot::caption_style())
+    let labels = ["zero_grad every iteration", "zero_grad forgotten (gradients accumulate)", "optimum w̃*"];
+    // Head-room above the peaks for the legend on a desktop: the swings fill every corner.
+    let head = if frame.is_narrow() { 0.0 } else { 0.3 * (hi - lo) };
+    plot::render(frame.size(plot::SIZE, 460), |root| -> DrawResult {
+        let area = plot::title(root, "Forgetting zero_grad: the slope swings around the optimum")?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
-            .y_label_area_size(70)
-            // Head-room above the peaks for the legend: the swings fill every corner.
-            .build_cartesian_2d(0.0..good.len() as f64 - 1.0, lo - pad..hi + pad + 0.3 * (hi - lo))?;
+            .y_label_area_size(frame.px(70, 60))
+            .build_cartesian_2d(0.0..good.len() as f64 - 1.0, lo - pad..hi + pad + head)?;
         plot::style_mesh(&mut chart, "iteration t", "slope w̃ (standard units)")?;
         chart
             .draw_series(LineSeries::new(good.iter().enumerate().map(|(k, &w)| (k as f64, w)), palette::DATA.stroke_width(3)))?
@@ -229,15 +232,14 @@ fn forgot_figure(good: &[f64], bad: &[f64], w_opt: f64) -> Result<String> {
             });
         let series = |v: &[f64]| v.iter().enumerate().map(|(k, &w)| (k as f64, w)).collect::<Vec<_>>();
         let optimum = [(0.0, w_opt), (good.len() as f64 - 1.0, w_opt)];
-        let labels = ["zero_grad every iteration", "zero_grad forgotten (gradients accumulate)", "optimum w̃*"];
-        plot::draw_legend_clear(&mut chart, &[&series(good), &series(bad), &optimum], &labels)?;
+        plot::legend(&mut chart, &area, frame, &[&series(good), &series(bad), &optimum], &labels)?;
         Ok(())
     })
 }
 
 /// The graph of one sample's loss ℓ = (ỹ₁ − (w̃·x̃₁ + b̃))² at (0.7, 0.3): each box shows
 /// the node's value (forward) and its adjoint ∂ℓ/∂node (backward).
-fn graph_figure(x: &[f64], y: &[f64]) -> Result<String> {
+fn graph_figure(x: &[f64], y: &[f64], frame: Frame) -> Result<String> {
     let mut t = Tape::new();
     let (w, b) = (t.param(CHECK.0), t.param(CHECK.1));
     let (x1, y1) = (t.constant(&x[..1]), t.constant(&y[..1]));
@@ -259,23 +261,23 @@ fn graph_figure(x: &[f64], y: &[f64]) -> Result<String> {
         (loss, "ℓ = r₁²", "square", 4, 1),
     ];
     let edges = [(w, wx), (x1, wx), (wx, pred), (b, pred), (pred, res), (y1, res), (res, loss)];
-    let (bw, bh) = (132, 74);
-    let centre = |col: i32, row: i32| (80 + col * 160, 95 + row * 135);
+    // A desktop reads the graph left to right (5 columns × 3 rows); a phone top to bottom,
+    // the same layout turned a quarter (5 rows × 3 columns), each box one line taller.
+    let narrow = frame.is_narrow();
+    let (bw, bh) = if narrow { (122, 88) } else { (132, 74) };
+    let centre = |col: i32, row: i32| if narrow { (67 + row * 133, 100 + col * 124) } else { (80 + col * 160, 95 + row * 135) };
     let place = |v: Var| {
         let (_, _, _, c, r) = boxes.iter().find(|bx| bx.0 == v).expect("every edge end has a box");
         centre(*c, *r)
     };
-    plot::render((840, 420), |area| -> DrawResult {
-        area.draw(&Text::new(
-            "One sample's loss as a graph: value (forward), adjoint ∂ℓ/∂node (backward)",
-            (20, 12),
-            plot::caption_style(),
-        ))?;
+    plot::render(frame.size((840, 420), 690), |root| -> DrawResult {
+        let area = root.clone();
+        plot::title(root, "One sample's loss as a graph: value (forward), adjoint ∂ℓ/∂node (backward)")?;
         for &(from, to) in &edges {
             let ((x0, y0), (x1, y1)) = (place(from), place(to));
-            // From the right edge of the source box to the left edge of the target box.
-            let (sx, ex) = (x0 + bw / 2, x1 - bw / 2);
-            let (sy, ey) = (y0, y1);
+            // From the right edge of the source box to the left edge of the target box
+            // (bottom edge to top edge on a phone).
+            let (sx, ex, sy, ey) = if narrow { (x0, x1, y0 + bh / 2, y1 - bh / 2) } else { (x0 + bw / 2, x1 - bw / 2, y0, y1) };
             area.draw(&PathElement::new(vec![(sx, sy), (ex, ey)], palette::INK.mix(0.6).stroke_width(2)))?;
             let (dx, dy) = ((ex - sx) as f64, (ey - sy) as f64);
             let len = (dx * dx + dy * dy).sqrt();
@@ -297,9 +299,16 @@ fn graph_figure(x: &[f64], y: &[f64]) -> Result<String> {
             ))?;
             // 16, not the usual 15: the figure is 840 px wide and shown at 750 px.
             let text = TextStyle::from((plot::FONT, 16).into_font()).color(&palette::INK);
-            area.draw(&Text::new(format!("{label}  ({op})"), (cx - bw / 2 + 6, cy - 30), text.clone()))?;
-            area.draw(&Text::new(format!("value {}", fmt_sig(t.values(v)[0], 4)), (cx - bw / 2 + 6, cy - 8), text.clone()))?;
-            area.draw(&Text::new(format!("adjoint {}", grad(v)), (cx - bw / 2 + 6, cy + 14), text))?;
+            let value = format!("value {}", fmt_sig(t.values(v)[0], 4));
+            let lines = if narrow {
+                vec![label.to_string(), format!("({op})"), value, format!("adjoint {}", grad(v))]
+            } else {
+                vec![format!("{label}  ({op})"), value, format!("adjoint {}", grad(v))]
+            };
+            let top = cy - bh / 2 + 7;
+            for (k, line) in lines.into_iter().enumerate() {
+                area.draw(&Text::new(line, (cx - bw / 2 + 6, top + 20 * k as i32), text.clone()))?;
+            }
         }
         Ok(())
     })

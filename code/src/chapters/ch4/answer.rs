@@ -223,7 +223,7 @@ pub const PRIMER_MATRIX: curvature::Sym2 = [[5.0, 2.0], [2.0, 2.0]];
 
 /// Contour ellipses of the primer's bowl with their axes: each eigenvector drawn from the
 /// centre to the innermost ellipse, which it meets at distance √(2c/λ) for the level c.
-pub fn eigen_axes_figure() -> crate::Result<String> {
+pub fn eigen_axes_figure(frame: crate::plot::Frame) -> crate::Result<String> {
     use crate::plot::{self, DrawResult, palette};
     use plotters::prelude::*;
     let ((lmin, vmin), (lmax, vmax)) = curvature::eigen(PRIMER_MATRIX);
@@ -240,37 +240,50 @@ pub fn eigen_axes_figure() -> crate::Result<String> {
     };
     let levels = [0.5, 2.0, 4.5];
     let inner = levels[1];
-    plot::render((800, 600), |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("Eigen-directions are the ellipses' axes", plot::caption_style())
+    let colours = levels.map(|c| plot::viridis(c / levels[2]));
+    let mut labels: Vec<String> = levels.iter().map(|c| format!("contour ½ eᵀAe = {c}")).collect();
+    labels.push("v_min (λ = 1): flat, long axis".into());
+    labels.push("v_max (λ = 6): steep, short axis".into());
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    // The outer ellipse reaches |e₁| ≈ 1.7 and |e₂| ≈ 2.7: the window holds it with a margin.
+    let (xs, ys) = ((-3.3, 3.3), (-3.0, 3.0));
+    plot::render(frame.size((800, 460), 620), |root| -> DrawResult {
+        let area = plot::title(root, "Eigen-directions are the ellipses' axes")?;
+        let (w, h) = area.dim_in_pixel();
+        let (left, bottom) = (60, 50);
+        let room = plot::legend_room(frame, labels.len());
+        // Equal units per pixel on both axes, or perpendicular axes would not look it.
+        let ppu = ((h - bottom - 30 - room) as f64 / (ys.1 - ys.0)).min((w - left - 30) as f64 / (xs.1 - xs.0));
+        let (pw, ph) = ((ppu * (xs.1 - xs.0)) as u32, (ppu * (ys.1 - ys.0)) as u32);
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
-            .x_label_area_size(50)
-            .y_label_area_size(60)
-            // Equal units per pixel on both axes (≈ 59 px: 12 units over the ~710 px plot
-            // width, 8.2 over its ~485 px height), or perpendicular axes would not look it.
-            .build_cartesian_2d(-6.0..6.0, -4.0..4.2)?;
+            .margin_right(w - left - 15 - pw)
+            .margin_bottom(h - bottom - 15 - ph)
+            .x_label_area_size(bottom)
+            .y_label_area_size(left)
+            .build_cartesian_2d(xs.0..xs.1, ys.0..ys.1)?;
         plot::style_mesh(&mut chart, "first coordinate e₁", "second coordinate e₂")?;
+        let mut drawn = Vec::new();
         for (k, &c) in levels.iter().enumerate() {
-            let colour = plot::viridis(k as f64 / levels.len() as f64 * 0.9);
-            let series = chart.draw_series([PathElement::new(ellipse(c), colour.stroke_width(2))])?;
-            if k == 0 {
-                series.label("contour lines of ½ eᵀAe").legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 22, y)], colour.stroke_width(2))
-                });
-            }
+            let colour = colours[k];
+            drawn.push(ellipse(c));
+            chart
+                .draw_series([PathElement::new(ellipse(c), colour.stroke_width(2))])?
+                .label(labels[k])
+                .legend(plot::line_glyph(colour, 2));
         }
-        for (l, v, colour, name) in
-            [(lmin, vmin, palette::PURPLE, "v_min (λ = 1): flat, long axis"), (lmax, vmax, palette::SKY, "v_max (λ = 6): steep, short axis")]
-        {
+        for (k, (l, v, colour)) in [(lmin, vmin, palette::PURPLE), (lmax, vmax, palette::SKY)].into_iter().enumerate() {
             let r = (2.0 * inner / l).sqrt();
             plot::arrow(&mut chart, (0.0, 0.0), (r * v[0], r * v[1]), colour, 4)?;
             plot::arrow(&mut chart, (0.0, 0.0), (-r * v[0], -r * v[1]), colour, 4)?;
+            drawn.push(vec![(-r * v[0], -r * v[1]), (r * v[0], r * v[1])]);
             chart
                 .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label(name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], colour.stroke_width(4)));
+                .label(labels[3 + k])
+                .legend(plot::line_glyph(colour, 4));
         }
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        let marks: Vec<&[(f64, f64)]> = drawn.iter().map(Vec::as_slice).collect();
+        plot::legend(&mut chart, &area, frame, &marks, &labels)?;
         Ok(())
     })
 }
@@ -293,7 +306,7 @@ mod tests {
         // Up to sign: (1, −2)/√5 and (2, 1)/√5.
         assert!((v1[0] * 1.0 / s5 - v1[1] * 2.0 / s5).abs() > 1.0 - 1e-14);
         assert!((v2[0] * 2.0 / s5 + v2[1] * 1.0 / s5).abs() > 1.0 - 1e-14);
-        let svg = eigen_axes_figure().unwrap();
+        let svg = eigen_axes_figure(crate::plot::Frame::Wide).unwrap();
         assert!(svg.contains("λ = 1") && svg.contains("λ = 6") && !svg.contains("NaN"));
     }
 

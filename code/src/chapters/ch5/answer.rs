@@ -5,7 +5,8 @@
 use crate::curvature::Curvature;
 use crate::data::Dataset;
 use crate::error::Result;
-use crate::modes::{Labels, Modes, modes_figure};
+use crate::modes::{Labels, Modes, modes_figure_in};
+use crate::plot;
 use crate::quadratic::Quadratic;
 use crate::report::{Report, fmt_sci};
 use crate::standardize::Scaling;
@@ -45,25 +46,25 @@ pub fn figures(r: &mut Report, d: &Dataset) -> Result<()> {
     let [flat, _] = centred.shrink_measured();
     r.number("modes_centred_flat_shrink", flat.unwrap_or(f64::NAN), 3);
     let title = format!("Centred x, η = 1/λmax = {}: the flat part now shrinks", fmt_sci(centred.lr, 3));
-    r.file(
-        "ch5-modes-centred.svg",
-        modes_figure(
+    plot::figure(r, "ch5-modes-centred", |frame| {
+        modes_figure_in(
             &centred,
             Labels { title: &title, x_desc: "iteration t", y_desc: "|error along v| (€/m² and €, log scale)" },
-        )?,
-    );
+            frame,
+        )
+    })?;
     let standardized = standardized_modes(d)?;
     r.number("modes_std_factor", 1.0 - standardized.lr * standardized.lambda[1], 4);
-    r.file(
-        "ch5-modes-standardized.svg",
-        modes_figure(
+    plot::figure(r, "ch5-modes-standardized", |frame| {
+        modes_figure_in(
             &standardized,
             Labels {
                 title: "Standardized, η = 0.1: both parts shrink at the same rate",
                 x_desc: "iteration t",
                 y_desc: "|error along v| (standardized units, log scale)",
             },
-        )?,
-    );
+            frame,
+        )
+    })?;
     Ok(())
 }
