@@ -530,8 +530,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         shown[0].iter().filter(|(k, _)| matches!(*k, "gd_inv" | "momentum" | "adam")).map(|(k, t)| (*k, t.clone())).collect();
     plot::figure(&mut r, "ch7-loss-raw", |frame| loss_figure(&settings[0], &three, "Raw data: gradient descent stalls; momentum and Adam get there", frame))?;
     plot::figure(&mut r, "ch7-loss-std", |frame| loss_figure(&settings[1], &shown[1], "Standardized: κ = 1, and the plain methods finish at once", frame))?;
-    r.file("ch7-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: the fixed-step methods blow up above their stability limits")?);
-    r.file("ch7-sweep-std.svg", sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges")?);
+    plot::figure(&mut r, "ch7-sweep-raw", |frame| sweep_figure(&sweeps[0], "Raw data: the fixed-step methods blow up above their stability limits", frame))?;
+    plot::figure(&mut r, "ch7-sweep-std", |frame| sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges", frame))?;
     plot::figure(&mut r, "ch7-minibatch", |frame| minibatch_figure(&clouds, frame))?;
     r.file("widget.json", playground_json(d)?);
 
@@ -1015,14 +1015,18 @@ fn loss_figure(s: &Setting, traces: &[(&str, Trace)], title: &str, frame: Frame)
     super::ch6::log_y_figure(title, "iteration t", "(L − L*) / (L₀ − L*) (log scale, floor 10⁻²⁴)", &curves, xmax, frame)
 }
 
-fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
+fn sweep_figure(curves: &[SweepCurve<'_>], title: &str, frame: Frame) -> Result<String> {
     let (lo, hi) = (curves[0].1[0].0, curves[0].1.last().expect("a grid").0);
     let ymin = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::min).max(SWEEP_FLOOR);
     let ymax = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::max);
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption(title, plot::caption_style())
+    let labels: Vec<&str> = curves.iter().map(|c| sweep_label(c.0)).collect();
+    // On a phone the plot stays tall enough for its long y label, the legend below it.
+    plot::render(frame.size(plot::SIZE, 620 + plot::legend_room(frame, labels.len())), |root| -> DrawResult {
+        let area = plot::title(root, title)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_right(frame.px(15, 24))
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
             .y_label_area_size(85)
             // The floor one decade above the axis, on a labelled tick.
@@ -1054,8 +1058,7 @@ fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
         }
         let drawn: Vec<Vec<(f64, f64)>> = curves.iter().map(|(_, pts, _)| pts.iter().filter_map(|(lr, v)| v.map(|v| (*lr, v))).collect()).collect();
         let series: Vec<&[(f64, f64)]> = drawn.iter().map(|v| v.as_slice()).collect();
-        let labels: Vec<&str> = curves.iter().map(|c| sweep_label(c.0)).collect();
-        plot::draw_legend_clear(&mut chart, &series, &labels)?;
+        plot::legend(&mut chart, &area, frame, &series, &labels)?;
         Ok(())
     })
 }
