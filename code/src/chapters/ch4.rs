@@ -255,7 +255,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("ch4-trajectory.svg", valley::trajectory_figure(d, &c, &trace, LR, measured_notebook - ITERATIONS as f64)?);
     r.file("ch4-floor-lines.svg", valley::floor_lines_figure(d, &c)?);
     r.file("ch4-valley-directions.svg", valley::eigen_figure(d, &c, &trace)?);
-    r.file("ch4-gradients.svg", gradients_figure(&trace)?);
+    plot::figure(&mut r, "ch4-gradients", |frame| gradients_figure(&trace, frame))?;
     plot::figure(&mut r, "ch4-eigen-axes", answer::eigen_axes_figure)?;
     r.file("ch4-modes.svg", answer::modes_figure(d, &c, &trace)?);
     r.file("widget.json", answer::widget_json(d)?);
@@ -377,19 +377,23 @@ fn loss_figure(_d: &Dataset, t: &Trace, floor: f64, frame: plot::Frame) -> Resul
 
 /// Each |derivative| divided by its value at t = 0: the two have different units
 /// (€·m² and €), so only their own ratios compare across parameters and units of x.
-fn gradients_figure(t: &Trace) -> Result<String> {
+fn gradients_figure(t: &Trace, frame: plot::Frame) -> Result<String> {
     let (g0w, g0b) = (t.grad[0].0.abs(), t.grad[0].1.abs());
     let gw: Vec<f64> = t.grad.iter().map(|g| g.0.abs() / g0w).collect();
     let gb: Vec<f64> = t.grad.iter().map(|g| g.1.abs() / g0b).collect();
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("|∂L/∂w| collapses; |∂L/∂b| stops shrinking", plot::caption_style())
+    let labels = ["|∂L/∂w(t)| / |∂L/∂w(0)|", "|∂L/∂b(t)| / |∂L/∂b(0)|"];
+    // On a phone the plot stays tall enough for its long y label, the legend below it.
+    plot::render(frame.size(plot::SIZE, 520 + plot::legend_room(frame, 2)), |root| -> DrawResult {
+        let area = plot::title(root, "|∂L/∂w| collapses; |∂L/∂b| stops shrinking")?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_right(frame.px(15, 24))
+            .margin_bottom(15 + plot::legend_room(frame, 2))
             .x_label_area_size(50)
             .y_label_area_size(85)
             .build_cartesian_2d(0.0..t.grad.len() as f64 - 1.0, log_range(gw.iter().chain(&gb).copied()).log_scale())?;
         plot::style_mesh_scaled(&mut chart, "iteration t", "|derivative| / its value at t = 0 (log scale)", (false, true))?;
-        for (v, colour, label) in [(&gw, W_COLOUR, "|∂L/∂w(t)| / |∂L/∂w(0)|"), (&gb, B_COLOUR, "|∂L/∂b(t)| / |∂L/∂b(0)|")] {
+        for (v, colour, label) in [(&gw, W_COLOUR, labels[0]), (&gb, B_COLOUR, labels[1])] {
             chart
                 .draw_series(LineSeries::new(
                     v.iter().enumerate().filter(|(_, g)| **g > 0.0).map(|(k, &g)| (k as f64, g)),
@@ -398,7 +402,10 @@ fn gradients_figure(t: &Trace) -> Result<String> {
                 .label(label)
                 .legend(plot::line_glyph(colour, 3));
         }
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        let curves: Vec<Vec<(f64, f64)>> =
+            [&gw, &gb].iter().map(|v| v.iter().enumerate().filter(|(_, g)| **g > 0.0).map(|(k, &g)| (k as f64, g)).collect()).collect();
+        let series: Vec<&[(f64, f64)]> = curves.iter().map(Vec::as_slice).collect();
+        plot::legend(&mut chart, &area, frame, &series, &labels)?;
         Ok(())
     })
 }
