@@ -32,6 +32,27 @@ pub struct Regression {
     pub refinement_steps: usize,
     /// κ(X) after the power-of-two column scaling: the conditioning the solver faced.
     pub condition_number: f64,
+    /// The analysis-of-variance table NIST certifies beside the coefficients.
+    pub anova: Anova,
+}
+
+/// The analysis of variance of a fit: how the variation of y splits into what the model
+/// explains and what it leaves. With an intercept the total is Σ(yᵢ − ȳ)² and the model
+/// has p − 1 degrees of freedom; without one (NIST's NoInt sets) it is Σyᵢ² and p.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anova {
+    pub df_regression: usize,
+    pub df_residual: usize,
+    /// Total − RSS: the variation the model explains.
+    pub ss_regression: f64,
+    /// RSS = Σrᵢ².
+    pub ss_residual: f64,
+    /// Each sum of squares divided by its degrees of freedom.
+    pub ms_regression: f64,
+    pub ms_residual: f64,
+    /// F = MS(regression)/MS(residual); `None` for an exact fit (MS(residual) = 0, where
+    /// NIST certifies F as infinite) or a model with nothing but the intercept.
+    pub f: Option<f64>,
 }
 
 /// Σ vᵢ², in double-double for the refined method (so that the last digits of the
@@ -115,6 +136,7 @@ pub fn tabulate(
     // after estimating a mean, n without one.
     let df_total = if intercept { n - 1 } else { n } as f64;
     let adj_r2 = r2.map(|r2| 1.0 - (1.0 - r2) * df_total / df_resid as f64);
+    let anova = anova(total, rss_dd, p - usize::from(intercept), df_resid, s.extended);
     Ok(Regression {
         terms,
         coefficients: s.theta.clone(),
@@ -130,7 +152,38 @@ pub fn tabulate(
         method: method.to_string(),
         refinement_steps: s.steps,
         condition_number: linalg::scaled_condition_number(x),
+        anova,
     })
+}
+
+/// The ANOVA table from the total and residual sums of squares. Refined: every division
+/// and the difference total − RSS in double-double, which keeps the explained sum's digits
+/// when the residuals are most of the total (Wampler5: they are 99.8 % of it, so an f64
+/// difference would cancel almost three digits). Plain: in f64, as any double-precision
+/// tool computes it.
+fn anova(total: ddouble::Dd, rss: ddouble::Dd, df_regression: usize, df_residual: usize, extended: bool) -> Anova {
+    use ddouble::Dd;
+    let (ss_reg, ms_reg, ms_res, f) = if extended {
+        let ss_reg = total - rss;
+        let ms_reg = ss_reg / Dd::new(df_regression as f64);
+        let ms_res = rss / Dd::new(df_residual as f64);
+        let f = (ms_res.hi > 0.0 && df_regression > 0).then(|| (ms_reg / ms_res).to_f64());
+        (ss_reg.to_f64(), ms_reg.to_f64(), ms_res.to_f64(), f)
+    } else {
+        let ss_reg = total.to_f64() - rss.to_f64();
+        let ms_reg = ss_reg / df_regression as f64;
+        let ms_res = rss.to_f64() / df_residual as f64;
+        (ss_reg, ms_reg, ms_res, (ms_res > 0.0 && df_regression > 0).then(|| ms_reg / ms_res))
+    };
+    Anova {
+        df_regression,
+        df_residual,
+        ss_regression: ss_reg,
+        ss_residual: rss.to_f64(),
+        ms_regression: ms_reg,
+        ms_residual: ms_res,
+        f: f.filter(|v| v.is_finite()),
+    }
 }
 
 impl Regression {
@@ -215,6 +268,13 @@ mod tests {
             assert!((r.r2.unwrap() - r2).abs() < 1e-14, "{m}");
             assert!((r.adj_r2.unwrap() - (1.0 - (1.0 - r2) * 3.0 / 2.0)).abs() < 1e-14, "{m}");
             assert_eq!((r.n, r.df_resid), (4, 2));
+            // ANOVA by hand: SS(reg) = SST − RSS = 18.9 − 0.082 = 18.818 on 1 df, MS(res) =
+            // 0.041 on 2, F = 18.818/0.041.
+            let a = &r.anova;
+            assert_eq!((a.df_regression, a.df_residual), (1, 2), "{m}");
+            assert!((a.ss_regression - 18.818).abs() < 1e-12 && (a.ss_residual - 0.082).abs() < 1e-14, "{m}: {a:?}");
+            assert!((a.ms_regression - 18.818).abs() < 1e-12 && (a.ms_residual - 0.041).abs() < 1e-14, "{m}: {a:?}");
+            assert!((a.f.unwrap() - 18.818 / 0.041).abs() < 1e-9, "{m}: {a:?}");
         }
     }
 
