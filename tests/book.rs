@@ -217,6 +217,9 @@ fn anchored_rust_snippets_are_not_indented() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// The pages that frame the book, outside the numbered chapters and the appendices.
+const FRAME: &[&str] = &["introduction.md", "closing.md"];
+
 /// Every figure of a chapter is a numbered `<figure>` with alt text and a caption
 /// ("**Figure 4.2** — …"), numbered 1, 2, 3… in order, and the prose cites each number;
 /// every "Figure N.k" the prose cites exists.
@@ -229,7 +232,9 @@ fn every_figure_is_numbered_captioned_and_cited() {
     let image = Regex::new(r"!\[[^\]]*\]\([^)]+\.svg\)").unwrap();
     let cite = Regex::new(r"Figures? (\d+|[A-Z])\.(\d+)(?:–(?:\d+|[A-Z])\.(\d+))?").unwrap();
     // Chapters are numbered by their file's `chNN` prefix; appendices get letters in the
-    // order SUMMARY.md lists them, and their titles say which ("# Appendix B: …").
+    // order SUMMARY.md lists them, and their titles say which ("# Appendix B: …"). The
+    // introduction and the closing page frame the book: their figures are 0.1, 0.2, … counted
+    // across both, so a chapter added before the closing page renumbers nothing.
     let src = gd_book::root().join("src");
     let summary = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap();
     let link = Regex::new(r"\]\(([^)]+\.md)\)").unwrap();
@@ -242,20 +247,28 @@ fn every_figure_is_numbered_captioned_and_cited() {
         } else if line.starts_with("[Appendix ") {
             pages.push((file, (letter as char).to_string()));
             letter += 1;
+        } else if FRAME.contains(&file.as_str()) {
+            pages.push((file, "0".to_string()));
         }
     }
     let mut problems = Vec::new();
     let texts: Vec<(String, String, String)> =
         pages.iter().map(|(f, l)| (f.clone(), l.clone(), std::fs::read_to_string(src.join(f)).unwrap())).collect();
-    // Every figure of the book, to check citations across pages.
+    // Every figure of the book, to check citations across pages; a page's first number is
+    // one more than the figures of earlier pages with the same label (only the frame has two).
     let mut all = std::collections::BTreeSet::new();
+    let mut offsets = Vec::new();
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
     for (_, label, text) in &texts {
+        let before = seen.entry(label.clone()).or_default();
+        offsets.push(*before);
         for k in 1..=figure.captures_iter(text).count() {
-            all.insert(format!("{label}.{k}"));
+            all.insert(format!("{label}.{}", *before + k));
         }
+        *before += figure.captures_iter(text).count();
     }
     let mut total = 0;
-    for (name, label, text) in &texts {
+    for ((name, label, text), offset) in texts.iter().zip(offsets) {
         if label.parse::<u32>().is_err() && !text.starts_with(&format!("# Appendix {label}: ")) {
             problems.push(format!("{name}: is appendix {label} in SUMMARY.md but its title does not say so"));
         }
@@ -264,7 +277,7 @@ fn every_figure_is_numbered_captioned_and_cited() {
             problems.push(format!("{name}: {} images, {} numbered figures", image.find_iter(text).count(), figures.len()));
         }
         for (k, f) in figures.iter().enumerate() {
-            let expected = format!("{label}.{}", k + 1);
+            let expected = format!("{label}.{}", offset + k + 1);
             let (id, caption) = (format!("{}.{}", f[1].to_uppercase(), &f[2]), format!("{}.{}", &f[6], &f[7]));
             if id != expected || caption != expected {
                 problems.push(format!("{name}: figure {} is numbered {caption} (id fig-{}-{}), expected {expected}", k + 1, &f[1], &f[2]));
@@ -291,7 +304,7 @@ fn every_figure_is_numbered_captioned_and_cited() {
                 cited.insert(key);
             }
         }
-        for k in 1..=figures.len() {
+        for k in offset + 1..=offset + figures.len() {
             if !cited.contains(&format!("{label}.{k}")) {
                 problems.push(format!("{name}: the prose never cites Figure {label}.{k}"));
             }
@@ -299,6 +312,7 @@ fn every_figure_is_numbered_captioned_and_cited() {
         total += figures.len();
     }
     assert!(pages.iter().filter(|p| p.1.parse::<u32>().is_err()).count() >= 6, "appendices found: {pages:?}");
+    assert!(pages.iter().filter(|p| p.1 == "0").count() == FRAME.len(), "frame pages found: {pages:?}");
     assert!(total >= 20, "figures found: {total}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

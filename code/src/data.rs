@@ -1,4 +1,4 @@
-//! The data set every chapter uses: monthly rents of Paris apartments against their surface.
+//! The data set every chapter uses: monthly rents of Paris apartments against their floor area.
 //!
 //! The data are synthetic on purpose: we know the true line, so we can tell how close
 //! each method gets to it, and anyone can regenerate the exact same 50 apartments.
@@ -17,12 +17,12 @@ pub use crate::table::{CsvOptions, Table, read_table, read_xy};
 pub const BOOK_SEED: u64 = 42;
 
 // ANCHOR: truth
-/// The line hidden in the data: rent = TRUE_W · surface + TRUE_B (+ noise).
+/// The line hidden in the data: rent = TRUE_W · area + TRUE_B (+ noise).
 pub const TRUE_W: f64 = 32.0; // €/m²
 pub const TRUE_B: f64 = 200.0; // €
 pub const NOISE_SD: f64 = 100.0; // €, standard deviation of the noise
 pub const N_APARTMENTS: usize = 50;
-pub const SURFACE_RANGE: (f64, f64) = (20.0, 100.0); // m²
+pub const AREA_RANGE: (f64, f64) = (20.0, 100.0); // m² of floor area
 // ANCHOR_END: truth
 
 /// Paired observations (xᵢ, yᵢ). Invariants, checked by [`Dataset::new`]: same length,
@@ -154,21 +154,21 @@ pub fn sample_note(sample: usize, of: usize) -> String {
 }
 
 // ANCHOR: generate
-/// The book's data set: 50 apartments, surface uniform in [20, 100) m²,
-/// rent = 32 €/m² · surface + 200 € + Gaussian noise with σ = 100 €.
+/// The book's data set: 50 apartments, floor area uniform in [20, 100) m²,
+/// rent = 32 €/m² · area + 200 € + Gaussian noise with σ = 100 €.
 ///
 /// ChaCha8 is a portable generator: the same seed gives the same numbers on
 /// every platform (unlike `rand`'s `StdRng`, whose algorithm may change).
 pub fn paris_rents(seed: u64) -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let (lo, hi) = SURFACE_RANGE;
-    let surface: Vec<f64> = (0..N_APARTMENTS).map(|_| rng.random_range(lo..hi)).collect();
+    let (lo, hi) = AREA_RANGE;
+    let area: Vec<f64> = (0..N_APARTMENTS).map(|_| rng.random_range(lo..hi)).collect();
     let noise = Normal::new(0.0, NOISE_SD).expect("σ is positive and finite");
-    let rent: Vec<f64> = surface
+    let rent: Vec<f64> = area
         .iter()
         .map(|&s| TRUE_W * s + TRUE_B + noise.sample(&mut rng))
         .collect();
-    Dataset { x: surface, y: rent, truth: Some((TRUE_W, TRUE_B)) }
+    Dataset { x: area, y: rent, truth: Some((TRUE_W, TRUE_B)) }
 }
 // ANCHOR_END: generate
 

@@ -112,7 +112,7 @@ mod tests {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2024);
         for case in 0..500 {
-            let n = rng.random_range(2..80usize);
+            let n = rng.random_range(2..=80usize);
             let scale = 10f64.powf(rng.random_range(-2.0..3.0));
             let offset = scale * rng.random_range(-5.0..5.0);
             let x: Vec<f64> = (0..n).map(|_| offset + scale * rng.random_range(-1.0..1.0)).collect();

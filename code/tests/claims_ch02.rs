@@ -50,10 +50,56 @@ fn truth_is_inside_the_innermost_ellipse_but_not_on_the_minimum() {
     assert!(v("mse_true") > floor && v("b_gap").abs() > 1.0);
 }
 
-/// "The valley is diagonal. Along its floor, b falls as w rises."
+/// "Along its floor, the long axis of the ellipses, b falls as w rises … Each €/m² of slope
+/// costs about … € of intercept along the floor. (The lines through the centre (x̄, ȳ) trade
+/// only x̄: they run close beside the floor, not on it.)" and "in equal steps of w
+/// and b it lies almost along b".
 #[test]
 fn valley_floor_trades_slope_against_intercept() {
     let j = ch4::build(&paris_rents(BOOK_SEED)).unwrap().0.json();
     let (vw, vb) = (j["vmin_w"].as_f64().unwrap(), j["vmin_b"].as_f64().unwrap());
     assert!(vw * vb < 0.0, "({vw}, {vb})");
+    assert!((v("floor_trade") - (vb / vw).abs()).abs() < 1e-9 * v("floor_trade"));
+    assert!(v("centre_trade") < v("floor_trade") && v("floor_trade") < 1.25 * v("centre_trade"));
+    assert!(vw.abs() < 0.02 * vb.abs(), "almost along b: ({vw}, {vb})");
+}
+
+/// "Crossing it (changing the slope while the intercept stays put, so the line swings away
+/// from the cloud) changes the loss fast; walking along it (tilting the line about a point
+/// inside the cloud) changes it slowly." The curvature along w (b fixed) is thousands of times
+/// that along the floor, and the floor's lines pivot about x = floor_trade, inside the data.
+#[test]
+fn crossing_is_steep_and_walking_along_is_flat() {
+    let d = paris_rents(BOOK_SEED);
+    let c = linreg::curvature::Curvature::of(&d.x);
+    assert!(c.hessian[0][0] > 1000.0 * c.lambda_min, "{:?}", c.hessian);
+    let pivot = v("floor_trade");
+    assert!(stats::min(&d.x) < pivot && pivot < stats::max(&d.x), "{pivot}");
+}
+
+/// "Shifting the best line (or any line through the centre (x̄, ȳ)) by c adds exactly c² to
+/// its MSE, because its residuals average to zero."
+#[test]
+fn shifting_a_line_through_the_centre_adds_c_squared() {
+    let d = paris_rents(BOOK_SEED);
+    let c = 123.0;
+    // The best slope and Figure 2.1's half slope, each on its line through the centre.
+    for w in [v("w_star"), v("half_slope_w")] {
+        let b = stats::mean(&d.y) - w * stats::mean(&d.x);
+        let rise = mse(&d.x, &d.y, w, b + c) - mse(&d.x, &d.y, w, b);
+        assert!((rise - c * c).abs() < 1e-9 * rise, "{rise}");
+    }
+}
+
+/// Exercise 3: "Yes: the shape of the valley depends on the areas only … Its
+/// length-to-width ratio (chapter 4's √κ) is … here and … with seed 3."
+#[test]
+fn another_seed_keeps_the_valley_shape() {
+    assert!((v("sqrt_kappa_seed3") / v("sqrt_kappa") - 1.0).abs() < 0.05);
+    let other = paris_rents(ch2::EXERCISE_SEED);
+    let c = linreg::curvature::Curvature::of(&other.x);
+    assert_eq!(c.condition_number().sqrt(), v("sqrt_kappa_seed3"));
+    // The rents play no part: the same areas with other rents give the same shape.
+    let j = ch2::build(&linreg::data::Dataset::new(other.x.clone(), other.x.iter().map(|x| 3.0 * x + (7.0 * x).sin()).collect()).unwrap()).unwrap().0.json();
+    assert_eq!(j["sqrt_kappa"].as_f64().unwrap(), v("sqrt_kappa_seed3"));
 }

@@ -98,12 +98,16 @@ fn bad_data_is_a_clean_error_and_writes_nothing() {
 fn constant_x_cannot_be_standardized() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("flat.csv");
-    std::fs::write(&csv, "x,y\n50,1200\n50,1500\n50,1900\n").unwrap();
+    std::fs::write(&csv, linreg::chapters::ch5::CONSTANT_X_CSV).unwrap();
     let out = dir.path().join("out");
     let o = run(env!("CARGO_BIN_EXE_chapter5"), &["--data", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_clean_error(&o, "every x equals 50: a line through points with a single x has no slope");
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     assert!(!out.exists(), "nothing may be written when the input is bad");
+    // Appendix C shows this console block (src/generated/ch5/constant-x.txt): the command
+    // and exactly the line the binary prints.
+    let shown = std::fs::read_to_string(linreg::cli::book_generated_dir().join("ch5/constant-x.txt")).unwrap();
+    assert_eq!(shown, format!("$ {}\n{}", linreg::chapters::ch5::CONSTANT_X_COMMAND, stderr(&o)));
 }
 
 #[test]

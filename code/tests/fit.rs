@@ -145,13 +145,13 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_clean_error(&fit(&[]), "--data");
 }
 
-/// statsmodels 0.15.0, `sm.OLS(d['rent (EUR)'], sm.add_constant(d[['surface (m2)', 'rooms',
+/// statsmodels 0.15.0, `sm.OLS(d['rent (EUR)'], sm.add_constant(d[['area (m2)', 'rooms',
 /// 'floor']])).fit()` on data/my-rents.csv, printed with 17 digits: an OLS written by
 /// others, in another language, through another solver (numpy's pinv).
 #[test]
 fn several_predictors_match_statsmodels_ols() {
     let v = json(&fit(&[
-        "--data", "../data/my-rents.csv", "--y", "rent (EUR)", "--x", "surface (m2),rooms,floor", "--json",
+        "--data", "../data/my-rents.csv", "--y", "rent (EUR)", "--x", "area (m2),rooms,floor", "--json",
     ]));
     let close = |got: f64, want: f64, what: &str| {
         assert!((got - want).abs() <= 1e-9 * want.abs(), "{what}: {got} vs statsmodels {want}");

@@ -264,15 +264,15 @@ fn the_books_own_data_example_reads_as_described() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/my-rents.csv");
     let opts = CsvOptions::default();
     let table = linreg::data::read_table(&path, &opts).unwrap();
-    assert_eq!(table.names, ["surface (m2)", "rooms", "rent (EUR)", "floor"]);
+    assert_eq!(table.names, ["area (m2)", "rooms", "rent (EUR)", "floor"]);
     assert_eq!(table.text_columns, ["district"]);
-    let (d, note) = linreg::data::read_xy(&path, Some("surface (m2)"), Some("rent (EUR)"), &opts).unwrap();
+    let (d, note) = linreg::data::read_xy(&path, Some("area (m2)"), Some("rent (EUR)"), &opts).unwrap();
     assert_eq!((d.x[0], d.y[0], d.len(), note), (32.0, 1150.0, 8, None));
     let (d, note) = linreg::data::read_xy(&path, None, None, &opts).unwrap();
     assert_eq!(d.y[0], 1.0, "the default takes the first two numeric columns");
-    assert!(note.unwrap().contains("`surface (m2)` as x and `rooms` as y"));
+    assert!(note.unwrap().contains("`area (m2)` as x and `rooms` as y"));
     for chapter in ALL {
-        run_bounded(chapter, linreg::data::read_xy(&path, Some("surface (m2)"), Some("rent (EUR)"), &opts).unwrap().0)
+        run_bounded(chapter, linreg::data::read_xy(&path, Some("area (m2)"), Some("rent (EUR)"), &opts).unwrap().0)
             .unwrap();
     }
 }

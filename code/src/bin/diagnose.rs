@@ -34,7 +34,7 @@ enum Example {
 #[derive(Parser)]
 #[command(name = "diagnose", after_help = "Examples:\n  \
     diagnose --data my.csv --lr 1e-5 --epochs 100\n  \
-    diagnose --data rents.csv --x \"surface (m2)\" --y \"rent (EUR)\" --lr 1e-5 --epochs 100\n  \
+    diagnose --data rents.csv --x \"area (m2)\" --y \"rent (EUR)\" --lr 1e-5 --epochs 100\n  \
     diagnose --example reader --lr 1e-5 --epochs 100 --json\n  \
     diagnose --data my.csv --lr 1e-3 --epochs 10 --batch 32 --loss sum --init 0.5,0 --out diag/")]
 struct Args {

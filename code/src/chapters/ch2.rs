@@ -4,6 +4,11 @@ use plotters::prelude::*;
 
 pub const ABOUT: &str = "Chapter 2: the mean squared error and the loss surface over (w, b).";
 
+/// The other seed of exercise 3: does the valley keep its shape?
+pub const EXERCISE_SEED: u64 = 3;
+/// Significant digits of the MSEs in the figures, the same as in the prose.
+const MSE_DIGITS: usize = 4;
+
 use crate::contour::{self, Grid};
 use crate::data::Dataset;
 use crate::error::Result;
@@ -50,7 +55,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             w: 0.5 * w_star,
             b: y_mean - 0.5 * w_star * x_mean,
         },
-        Candidate { key: "shifted", label: "best line shifted up by σ_y", w: w_star, b: b_star + y_sd },
+        Candidate { key: "shifted", label: "best line shifted up by s_y", w: w_star, b: b_star + y_sd },
         Candidate { key: "best", label: "least-squares line", w: w_star, b: b_star },
     ];
 
@@ -78,6 +83,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         if b_star != 0.0 {
             r.number("se_b_pct", 100.0 * se_b / b_star.abs(), 2);
         }
+        r.file("coefficients.md", coefficients_table(d.truth, (w_star, b_star), ((s2 / sxx).sqrt(), se_b)));
     }
     r.number("var_y", stats::variance(&d.y), 4).number("sd_y", y_sd, 4);
     for c in &candidates[..3] {
@@ -89,6 +95,19 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("contour_width_ratio", contour::LEVEL_RATIO.sqrt(), 3);
     r.number("window_w_lo", win.w.0, 3).number("window_w_hi", win.w.1, 3);
     r.number("window_b_lo", win.b.0, 3).number("window_b_hi", win.b.1, 3);
+    // The valley's floor and the lines through the centre: how many € of intercept each
+    // trades for one €/m² of slope. Through (x̄, ȳ): x̄ (∂L/∂b = 0). Along the long axis of
+    // the ellipses (the flat eigenvector, ≈ ∂L/∂w = 0): −v_b/v_w = (x²‾ − λmin/2)/x̄.
+    let c = crate::curvature::Curvature::of(&d.x);
+    r.number("centre_trade", x_mean, 4);
+    if c.v_min[0] != 0.0 {
+        r.number("floor_trade", (-c.v_min[1] / c.v_min[0]).abs(), 4);
+    }
+    // Exercise 3: the valley's length-to-width ratio (√κ) here and for another seed.
+    r.number("sqrt_kappa", c.condition_number().sqrt(), 3);
+    let other = crate::data::paris_rents(EXERCISE_SEED);
+    r.number("sqrt_kappa_seed3", crate::curvature::Curvature::of(&other.x).condition_number().sqrt(), 3);
+    r.file("candidates.md", candidates_table(d, &candidates));
 
     r.file("ch2-candidates.svg", candidates_figure(d, &candidates)?);
     let grid = loss_grid(d, &win, 81);
@@ -106,6 +125,39 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     Ok((r, summary))
 }
 
+/// The fitted coefficients beside the true ones, with their textbook standard errors.
+fn coefficients_table(truth: Option<(f64, f64)>, star: (f64, f64), se: (f64, f64)) -> String {
+    let mut t = String::from(
+        "| | true value | least squares | standard error | relative to the estimate |\n|---|---:|---:|---:|---:|\n",
+    );
+    let rows = [("slope w (€/m²)", truth.map(|t| t.0), star.0, se.0), ("intercept b (€)", truth.map(|t| t.1), star.1, se.1)];
+    for (label, true_value, estimate, se) in rows {
+        let relative = if estimate == 0.0 { "—".to_string() } else { format!("{}\u{a0}%", fmt_sig(100.0 * se / estimate.abs(), 2)) };
+        t += &format!(
+            "| {label} | {} | {} | {} | {relative} |\n",
+            true_value.map_or("—".to_string(), |v| fmt_sig(v, 4)),
+            fmt_sig(estimate, 4),
+            fmt_sig(se, 3)
+        );
+    }
+    t
+}
+
+/// The four lines of Figure 2.1 with their MSE, in the order the prose discusses them.
+fn candidates_table(d: &Dataset, candidates: &[Candidate]) -> String {
+    let mut t = String::from("| line | slope w (€/m²) | intercept b (€) | MSE (€²) |\n|---|---:|---:|---:|\n");
+    for c in candidates {
+        t += &format!(
+            "| {} | {} | {} | {} |\n",
+            c.label.replace("s_y", "$s_y$"),
+            fmt_sig(c.w, 4),
+            fmt_sig(c.b, 4),
+            fmt_sig(mse(&d.x, &d.y, c.w, c.b), MSE_DIGITS)
+        );
+    }
+    t
+}
+
 /// L(w, b) on an `n`×`n` grid over the window.
 pub fn loss_grid(d: &Dataset, win: &Window, n: usize) -> Grid {
     contour::loss_grid(&d.x, &d.y, plot::linspace(win.w.0, win.w.1, n), plot::linspace(win.b.0, win.b.1, n))
@@ -120,14 +172,14 @@ fn candidates_figure(d: &Dataset, candidates: &[Candidate]) -> Result<String> {
         let (xr, yr) = (super::ch1::padded(&d.x, 0.05), super::ch1::padded(&d.y, 0.25));
         for (panel, c) in area.split_evenly((2, 2)).iter().zip(candidates) {
             let colour = if c.key == "best" { palette::FIT } else { palette::PURPLE };
-            let title = format!("{}: MSE = {} €²", c.label, fmt_sig(mse(&d.x, &d.y, c.w, c.b), 3));
+            let title = format!("{}: MSE = {} €²", c.label, fmt_sig(mse(&d.x, &d.y, c.w, c.b), MSE_DIGITS));
             let mut chart = ChartBuilder::on(panel)
                 .caption(title, plot::label_style())
                 .margin(8)
                 .x_label_area_size(40)
                 .y_label_area_size(60)
                 .build_cartesian_2d(xr.clone(), yr.clone())?;
-            plot::style_mesh(&mut chart, "surface x (m²)", "rent y (€)")?;
+            plot::style_mesh(&mut chart, "floor area x (m²)", "rent y (€)")?;
             chart.draw_series(plot::thinned(&d.x, &d.y).map(|(&x, &y)| {
                 PathElement::new(vec![(x, y), (x, c.w * x + c.b)], palette::INK.mix(0.35))
             }))?;
@@ -180,8 +232,9 @@ fn surface_figure(d: &Dataset, win: &Window) -> Result<String> {
                 let mean = quad.iter().map(|c| c.1).sum::<f64>() / 4.0;
                 let centre = ((grid.xs[i] + grid.xs[i + 1]) / 2.0, mean, (grid.ys[j] + grid.ys[j + 1]) / 2.0);
                 let depth = chart.as_coord_spec().projected_depth(&centre.0, &centre.1, &centre.2);
+                // The contour figures' colours: yellow-green low, dark purple high.
                 let t = ((mean - lo) / (hi - lo)).sqrt();
-                faces.push((depth, quad, plot::viridis(t)));
+                faces.push((depth, quad, plot::viridis(0.9 * (1.0 - t))));
             }
         }
         faces.sort_by_key(|f| std::cmp::Reverse(f.0));
@@ -260,7 +313,7 @@ fn contour_figure(d: &Dataset, grid: &Grid, (w_star, b_star): (f64, f64)) -> Res
         if let Some(truth) = d.truth {
             plot::mark_truth(&mut chart, truth)?;
         }
-        plot::mark_optimum(&mut chart, (w_star, b_star), &format!("minimum L* = {} €²", fmt_sig(floor, 3)))?;
+        plot::mark_optimum(&mut chart, (w_star, b_star), &format!("minimum L* = {} €²", fmt_sig(floor, MSE_DIGITS)))?;
         plot::draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })

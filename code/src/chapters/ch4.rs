@@ -255,7 +255,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     );
     r.file(
         "ch4-reader.svg",
-        fractions_figure(&rt, (rws, rbs), &format!("The reader's data, η = {}: the same failure", fmt_sci(LR, 1)), "epoch t")?,
+        fractions_figure(&rt, (rws, rbs), &format!("The reader's run, η = {}: w is learnt, b is not", fmt_sci(LR, 1)), "epoch t")?,
     );
 
     let summary = format!(
@@ -466,7 +466,10 @@ fn fractions_figure(t: &Trace, (ws, bs): (f64, f64), title: &str, x_desc: &str) 
                 .label(label)
                 .legend(plot::line_glyph(colour, 3));
         }
-        plot::draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        // A clear corner, not a fixed one: on the reader's data b runs along the bottom edge.
+        let (pw, pb): (Vec<_>, Vec<_>) =
+            fw.iter().zip(&fb).enumerate().map(|(k, (&w, &b))| ((k as f64, w), (k as f64, b))).unzip();
+        plot::draw_legend_clear(&mut chart, &[&[(0.0, 1.0), (end, 1.0)], &pw, &pb], &["optimum (fraction 1)", "w(t) / w*", "b(t) / b*"])?;
         Ok(())
     })
 }

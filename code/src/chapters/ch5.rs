@@ -29,6 +29,12 @@ pub const RAW_LR: f64 = 1e-5;
 pub const EPS: f64 = 1e-6;
 /// Generous for the raw data (κ/2·ln(1/ε) is a few 10⁵ on the book's data).
 pub const BUDGET: usize = 5_000_000;
+/// Square centimetres per square metre: the same areas in another unit.
+const CM2_PER_M2: f64 = 1e4;
+/// Appendix C's example of data no chapter can standardize: one repeated area.
+pub const CONSTANT_X_CSV: &str = "x,y\n50,1200\n50,1500\n50,1900\n";
+/// The command appendix C shows on that file.
+pub const CONSTANT_X_COMMAND: &str = "cargo run --bin chapter5 -- --data flat.csv";
 
 /// One way of presenting the same data to gradient descent.
 struct Setting {
@@ -68,6 +74,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("w_star", w_star, 4).number("b_star", b_star, 4);
     r.number("w_tilde_star", tilde_star.0, 4);
     r.number("correlation", stats::covariance(&d.x, &d.y) / (scaling.x_sd * scaling.y_sd), 4);
+    r.file("scaling.md", scaling_table(&scaling));
+    r.file("constant-x.txt", constant_x_output());
 
     // The notebook's run, and the way back to euros.
     let run = gradient_descent(&xt, &yt, NOTEBOOK_START, NOTEBOOK_LR, NOTEBOOK_ITERATIONS).converged()?;
@@ -81,6 +89,11 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         } else {
             r.number_sci(key, rounding_bound((got - star) / star), 1);
         }
+    }
+    // Both gaps at once, for the sentence that quotes one bound for the two.
+    if w_star != 0.0 && b_star != 0.0 {
+        let worst = ((w_back - w_star) / w_star).abs().max(((b_back - b_star) / b_star).abs());
+        r.number_sci("gd_rel_gap_below", rounding_bound(worst), 1);
     }
     r.number("gd_loss_tilde", *run.loss.last().expect("a trace has a start"), 4);
     r.number("gd_loss", mse(&d.x, &d.y, w_back, b_back), 4);
@@ -126,6 +139,10 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         r.number(&format!("best_lr_{}", s.key), c.best_fixed_lr(), 4);
     }
     r.number("var_x", stats::variance(&d.x), 4);
+    // κ of the raw problem depends on the unit of x: the same areas in cm².
+    let in_cm2: Vec<f64> = d.x.iter().map(|v| v * CM2_PER_M2).collect();
+    r.number("kappa_raw_cm2", Curvature::of(&in_cm2).condition_number(), 2);
+    r.number("sqrt_kappa_raw", settings[0].curvature.condition_number().sqrt(), 3);
     r.number("mean_x2", d.x.iter().map(|v| v * v).sum::<f64>() / d.len() as f64, 4);
     r.file("conditioning.md", conditioning_table(&settings));
     answer::figures(&mut r, d)?;
@@ -148,7 +165,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             Reach::Reached(n) => Some(n),
             Reach::NotReached { .. } | Reach::Diverged(_) => None,
         };
-        // One convention in chapters 4 and 5: the error must shrink by ε/e₀ from this start.
+        // One convention in chapters 4 and 5: the error must shrink by ε/δ₀ from this start.
         let predicted = s.curvature.predicted_iterations(lr, EPS / s.relative_error(s.start));
         match measured {
             Some(n) => r.number(&format!("iters_{key}"), n as f64, digits(n as f64)),
@@ -208,6 +225,33 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         iters(2),
     );
     Ok((r, summary))
+}
+
+/// The means and standard deviations the recipe uses.
+fn scaling_table(s: &Scaling) -> String {
+    format!(
+        "| column | mean | standard deviation |\n|---|---:|---:|\n\
+         | area x | x̄\u{a0}=\u{a0}{}\u{a0}m² | s<sub>x</sub>\u{a0}=\u{a0}{}\u{a0}m² |\n\
+         | rent y | ȳ\u{a0}=\u{a0}{}\u{a0}€ | s<sub>y</sub>\u{a0}=\u{a0}{}\u{a0}€ |\n",
+        fmt_sig(s.x_mean, 4),
+        fmt_sig(s.x_sd, 4),
+        fmt_sig(s.y_mean, 4),
+        fmt_sig(s.y_sd, 4)
+    )
+}
+
+/// What a chapter binary prints for [`CONSTANT_X_CSV`]: the command, then the one line
+/// `cli` writes for the refusal of `data::check_usable` (code/tests/cli.rs runs the binary
+/// and compares).
+fn constant_x_output() -> String {
+    let (x, y): (Vec<f64>, Vec<f64>) = CONSTANT_X_CSV
+        .lines()
+        .skip(1)
+        .map(|l| l.split_once(',').map(|(a, b)| (a.parse::<f64>().unwrap_or(0.0), b.parse::<f64>().unwrap_or(0.0))).unwrap_or((0.0, 0.0)))
+        .unzip();
+    let refusal = Dataset::new(x, y).and_then(|d| crate::data::check_usable(&d));
+    let message = refusal.err().map_or("(accepted)".to_string(), |e| format!("error: {e}"));
+    format!("$ {CONSTANT_X_COMMAND}\n{message}\n")
 }
 
 fn back_transform_table(d: &Dataset, tilde: (f64, f64), back: (f64, f64), star: (f64, f64)) -> String {
@@ -279,7 +323,7 @@ type Row<'a> = (&'a Setting, f64, Option<usize>, Option<f64>);
 
 fn iterations_table(rows: &[Row]) -> String {
     let mut t = String::from(
-        "| data | κ | step η | ρ per step | start error e₀ | predicted ⌈ln(ε/e₀) / ln ρ⌉ | measured |\n\
+        "| data | κ | step η | ρ per step | start error δ₀ | predicted ⌈ln(ε/δ₀) / ln ρ⌉ | measured |\n\
          |---|---:|---:|---:|---:|---:|---:|\n",
     );
     let count = |p: Option<f64>| p.map_or("diverges".to_string(), |p| fmt_sig(p, digits(p)));
@@ -307,20 +351,38 @@ fn levels(grid: &Grid, floor: f64) -> Vec<f64> {
 }
 
 struct Panel<'a> {
-    title: &'a str,
+    title: String,
     x_desc: &'a str,
     y_desc: &'a str,
-    grid: &'a Grid,
+    /// The loss on this panel's coordinates.
+    x: &'a [f64],
+    y: &'a [f64],
+    /// Window (w range, b range); `equal_scales` widens one side so that a unit of w and
+    /// a unit of b are as long on screen: circles then look round.
+    window: ((f64, f64), (f64, f64)),
+    equal_scales: bool,
     floor: f64,
     optimum: (f64, f64),
     truth: Option<(f64, f64)>,
     path: Vec<(f64, f64)>,
-    path_label: String,
+}
+
+type PanelChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+/// One panel's chart, without a caption (the panel's title is drawn above it), so that
+/// building it draws nothing and it can probe the plotting area's size.
+fn builder<'a, 'b>(
+    r: &'a plot::Area<'b>,
+    xr: std::ops::Range<f64>,
+    yr: std::ops::Range<f64>,
+) -> std::result::Result<PanelChart<'a, 'b>, Box<dyn std::error::Error>> {
+    Ok(ChartBuilder::on(r).margin(8).x_label_area_size(50).y_label_area_size(64).build_cartesian_2d(xr, yr)?)
 }
 
 // ANCHOR: contours_figure
-/// The raw loss (a thin valley) beside the standardized loss (a round bowl), each with
-/// the gradient-descent path of its own run.
+/// The raw loss (a thin valley) beside the standardized loss (a round bowl, drawn with
+/// equal scales), each with the gradient-descent path of its own run, and one legend
+/// below both panels, off the data.
 fn contours_figure(
     d: &Dataset,
     scaling: &Scaling,
@@ -332,65 +394,69 @@ fn contours_figure(
     // Zoomed on the run and the minimum (not chapter 2's ±1400 € window, where the stalled
     // end, 50 € below b*, would be drawn on top of the minimum).
     let pad = |lo: f64, hi: f64| (lo - 0.12 * (hi - lo), hi + 0.12 * (hi - lo));
-    let (wlo, whi) = pad(stats::min(&raw_run.w).min(star.0), stats::max(&raw_run.w).max(star.0));
-    let (blo, bhi) = pad(stats::min(&raw_run.b).min(star.1), stats::max(&raw_run.b).max(star.1));
-    let raw_grid = contour::loss_grid(&d.x, &d.y, plot::linspace(wlo, whi, 121), plot::linspace(blo, bhi, 121));
+    let raw_w = pad(stats::min(&raw_run.w).min(star.0), stats::max(&raw_run.w).max(star.0));
+    let raw_b = pad(stats::min(&raw_run.b).min(star.1), stats::max(&raw_run.b).max(star.1));
     let (xt, yt) = scaling.apply(&d.x, &d.y);
-    // A square window, so that the round bowl looks round.
     let h = 1.1;
-    let std_grid = contour::loss_grid(
-        &xt,
-        &yt,
-        plot::linspace(tilde_star.0 - h, tilde_star.0 + h, 81),
-        plot::linspace(tilde_star.1 - h, tilde_star.1 + h, 81),
-    );
+    let raw_path: Vec<(f64, f64)> = raw_run.w.iter().copied().zip(raw_run.b.iter().copied()).collect();
     let panels = [
         Panel {
-            title: "raw data: a thin valley (zoomed on the run)",
+            title: format!("raw data, η = {}: a thin valley", fmt_sci(RAW_LR, 1)),
             x_desc: "slope w (€/m²)",
             y_desc: "intercept b (€)",
-            grid: &raw_grid,
+            x: &d.x,
+            y: &d.y,
+            window: (raw_w, raw_b),
+            equal_scales: false,
             floor: mse(&d.x, &d.y, star.0, star.1),
             optimum: star,
             truth: d.truth,
             // A run that diverges on the reader's data is drawn until it leaves the figure.
-            path: plot::clip_path(
-                &raw_run.w.iter().copied().zip(raw_run.b.iter().copied()).collect::<Vec<_>>(),
-                (raw_grid.xs[0], *raw_grid.xs.last().unwrap_or(&raw_grid.xs[0])),
-                (raw_grid.ys[0], *raw_grid.ys.last().unwrap_or(&raw_grid.ys[0])),
-            ),
-            path_label: format!("GD, η = {}, {} steps", fmt_sci(RAW_LR, 1), raw_run.w.len() - 1),
+            path: plot::clip_path(&raw_path, raw_w, raw_b),
         },
         Panel {
-            title: "standardized data: a round bowl",
+            title: format!("standardized, η = {NOTEBOOK_LR}: a round bowl"),
             x_desc: "slope w̃ (standardized)",
             y_desc: "intercept b̃ (standardized)",
-            grid: &std_grid,
+            x: &xt,
+            y: &yt,
+            window: ((tilde_star.0 - h, tilde_star.0 + h), (tilde_star.1 - h, tilde_star.1 + h)),
+            equal_scales: true,
             floor: mse(&xt, &yt, tilde_star.0, tilde_star.1),
             optimum: tilde_star,
             truth: d.truth.map(|t| scaling.to_standardized(t)),
             path: std_run.w.iter().copied().zip(std_run.b.iter().copied()).collect(),
-            path_label: format!("GD, η = {NOTEBOOK_LR}, {} steps", std_run.w.len() - 1),
         },
     ];
+    let steps = raw_run.w.len() - 1;
+    let legend_height = 40;
     // Drawn at the column's width (not 1100 px shrunk to 750), so the text stays ≥ 11 px.
-    plot::render((800, 540), |area| -> DrawResult {
-        let area = area.titled("The same loss in two coordinate systems", plot::caption_style())?;
-        for (region, p) in area.split_evenly((1, 2)).iter().zip(&panels) {
-            let g = p.grid;
-            let mut chart = ChartBuilder::on(region)
-                .caption(p.title, plot::axis_desc_style())
-                .margin(8)
-                .x_label_area_size(50)
-                .y_label_area_size(64)
-                .build_cartesian_2d(g.xs[0]..*g.xs.last().unwrap(), g.ys[0]..*g.ys.last().unwrap())?;
+    plot::render((800, 580), |area| -> DrawResult {
+        let area = area.titled(&format!("The same loss in two coordinate systems ({steps} steps each)"), plot::caption_style())?;
+        let (_, height) = area.dim_in_pixel();
+        let (plots, legend) = area.split_vertically(height as i32 - legend_height);
+        for (region, p) in plots.split_evenly((1, 2)).iter().zip(&panels) {
+            let region = region.titled(&p.title, plot::axis_desc_style())?;
+            let ((mut w0, mut w1), (mut b0, mut b1)) = p.window;
+            if p.equal_scales {
+                // Probe the plotting area's size (building a chart without a caption
+                // draws nothing), then widen the short side of the window.
+                let probe = builder(&region, w0..w1, b0..b1)?;
+                let (pw, ph) = probe.plotting_area().dim_in_pixel();
+                let per_px = ((w1 - w0) / pw as f64).max((b1 - b0) / ph as f64);
+                let (wc, bc) = ((w0 + w1) / 2.0, (b0 + b1) / 2.0);
+                (w0, w1) = (wc - per_px * pw as f64 / 2.0, wc + per_px * pw as f64 / 2.0);
+                (b0, b1) = (bc - per_px * ph as f64 / 2.0, bc + per_px * ph as f64 / 2.0);
+            }
+            let n = if p.equal_scales { 101 } else { 121 };
+            let g = contour::loss_grid(p.x, p.y, plot::linspace(w0, w1, n), plot::linspace(b0, b1, n));
+            let mut chart = builder(&region, w0..w1, b0..b1)?;
             // plot::tick prints 0.6000000000000001 as "0.600": round tick values first.
             let tick = |v: &f64| plot::tick((v * 1e6).round() / 1e6 + 0.0);
-            let (xr, yr) = (chart.x_range(), chart.y_range());
             chart
                 .configure_mesh()
-                .x_labels(plot::labels_for(xr.start, xr.end, false))
-                .y_labels(plot::labels_for(yr.start, yr.end, false))
+                .x_labels(plot::labels_for(w0, w1, false))
+                .y_labels(plot::labels_for(b0, b1, false))
                 .x_desc(p.x_desc)
                 .y_desc(p.y_desc)
                 .axis_desc_style(plot::axis_desc_style())
@@ -400,32 +466,47 @@ fn contours_figure(
                 .light_line_style(palette::GRID.mix(0.5))
                 .bold_line_style(palette::GRID)
                 .draw()?;
-            let lv = levels(g, p.floor);
+            let lv = levels(&g, p.floor);
             for (k, &level) in lv.iter().enumerate() {
                 let colour = plot::viridis(k as f64 / (lv.len() - 1) as f64 * 0.9);
                 chart.draw_series(
-                    contour::contour(g, level).into_iter().map(|s| PathElement::new(s.to_vec(), colour.stroke_width(2))),
+                    contour::contour(&g, level).into_iter().map(|s| PathElement::new(s.to_vec(), colour.stroke_width(2))),
                 )?;
             }
-            chart
-                .draw_series(LineSeries::new(p.path.clone(), palette::ORANGE.stroke_width(2)))?
-                .label(p.path_label.clone())
-                .legend(plot::line_glyph(palette::ORANGE, 2));
+            chart.draw_series(LineSeries::new(p.path.clone(), palette::ORANGE.stroke_width(2)))?;
             chart.draw_series(p.path.iter().map(|&q| Circle::new(q, 3, palette::ORANGE.filled())))?;
             if let Some(&start) = p.path.first() {
-                chart.draw_series([Circle::new(start, 6, palette::INK.stroke_width(2))])?
-                    .label("start")
-                    .legend(|(x, y)| Circle::new((x + 11, y), 5, palette::INK.stroke_width(2)));
+                chart.draw_series([Circle::new(start, 6, palette::INK.stroke_width(2))])?;
             }
             // The true line only where the window holds it (the zoomed raw panel does not).
-            let inside = |(w, b): (f64, f64)| (g.xs[0]..=*g.xs.last().unwrap()).contains(&w) && (g.ys[0]..=*g.ys.last().unwrap()).contains(&b);
+            let inside = |(w, b): (f64, f64)| (w0..=w1).contains(&w) && (b0..=b1).contains(&b);
             if let Some(t) = p.truth.filter(|&t| inside(t)) {
                 plot::mark_truth(&mut chart, t)?;
             }
             plot::mark_optimum(&mut chart, p.optimum, "least-squares minimum")?;
-            let marks: Vec<(f64, f64)> = [p.path.first().copied(), Some(p.optimum), p.truth].into_iter().flatten().collect();
-            let labels = [p.path_label.as_str(), "start", "true parameters", "least-squares minimum"];
-            plot::draw_legend_clear(&mut chart, &[&p.path, &marks], &labels)?;
+        }
+        // One legend for both panels, in its own strip under them.
+        let font = plot::label_style();
+        let y = legend_height / 2;
+        let mut x = 20;
+        let mut entry = |glyph: &dyn Fn((i32, i32)) -> DrawResult, label: &str| -> DrawResult {
+            glyph((x, y))?;
+            legend.draw(&Text::new(label.to_string(), (x + 30, y - 8), font.clone()))?;
+            x += 30 + (label.chars().count() as f64 * 7.0) as i32 + 28;
+            Ok(())
+        };
+        entry(
+            &|(x, y)| {
+                legend.draw(&PathElement::new(vec![(x - 8, y), (x + 16, y)], palette::ORANGE.stroke_width(2)))?;
+                legend.draw(&Circle::new((x + 4, y), 3, palette::ORANGE.filled()))?;
+                Ok(())
+            },
+            "gradient descent (a dot per step)",
+        )?;
+        entry(&|(x, y)| Ok(legend.draw(&Circle::new((x + 4, y), 6, palette::INK.stroke_width(2)))?), "start")?;
+        entry(&|(x, y)| Ok(legend.draw(&Cross::new((x + 4, y), 6, palette::FIT.stroke_width(3)))?), "least-squares minimum")?;
+        if d.truth.is_some() {
+            entry(&|(x, y)| Ok(legend.draw(&TriangleMarker::new((x + 4, y), 6, palette::TRUE.filled()))?), "true parameters")?;
         }
         Ok(())
     })

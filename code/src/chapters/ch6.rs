@@ -7,8 +7,9 @@ pub const ABOUT: &str = "Chapter 6: per-parameter learning rates (the Hessian's 
 
 use crate::curvature::{self, Curvature, Sym2};
 use crate::data::{self, Dataset};
+use crate::ddouble::{self, Dd};
 use crate::error::{Error, Result};
-use crate::gd::{Reach, Trace};
+use crate::gd::{self, Reach, Trace};
 use crate::optimizers::{Gd, Schedule, reach, run_quadratic};
 use crate::plot::{self, DrawResult, palette};
 use crate::quadratic::Quadratic;
@@ -51,6 +52,91 @@ pub fn eta_b_limit(h: Sym2, a: f64) -> f64 {
 }
 // ANCHOR_END: eta_b_limit
 
+/// How a run of the ×1.03 schedule ended: the step the divergence test stopped it (None: it
+/// ran to the end), and its best |b − b*| with the step it was reached at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GrowRun {
+    pub diverged_at: Option<usize>,
+    pub best_at: usize,
+    pub best_b_error: f64,
+}
+
+/// The arithmetic a replay of the ×1.03 run uses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Arithmetic {
+    /// f64, gradient H·(θ − θ*) instead of the chapter's H·θ − c: the same numbers in exact
+    /// arithmetic, other roundings in f64.
+    F64Centred,
+    /// Double-double (`ddouble`, ≈ 32 digits): H, c, θ* and every update.
+    DoubleDouble,
+}
+
+/// The ×1.03 schedule of the chapter (η_w = η₀ = 1/λmax, η_b = η₀·1.03ᵗ, the same divergence
+/// test: loss not finite or above 10⁶ times its start) replayed in another arithmetic. A count that moves between arithmetics is set by rounding, not by
+/// the schedule: the second-arithmetic check of CONTRIBUTING.
+pub fn grow_run_replay(x: &[f64], y: &[f64], start: [f64; 2], eta0: f64, steps: usize, arithmetic: Arithmetic) -> GrowRun {
+    let n = x.len() as f64;
+    let two_over_n = Dd::new(2.0) / Dd::new(n);
+    let (sxx, sx) = (ddouble::dot(x.iter().copied(), x.iter().copied()), ddouble::sum(x.iter().copied()));
+    let (sxy, sy) = (ddouble::dot(x.iter().copied(), y.iter().copied()), ddouble::sum(y.iter().copied()));
+    let (hww, hwb, hbb) = (two_over_n * sxx, two_over_n * sx, Dd::new(2.0));
+    let (cw, cb) = (two_over_n * sxy, two_over_n * sy);
+    let det = hww * hbb - hwb * hwb;
+    let star = [(cw * hbb - hwb * cb) / det, (hww * cb - hwb * cw) / det];
+    let floor = Dd::new(crate::loss::mse(x, y, star[0].to_f64(), star[1].to_f64()));
+    let excess = |e: [Dd; 2]| (hww * e[0] * e[0] + hwb * e[0] * e[1] * 2.0 + hbb * e[1] * e[1]) * 0.5;
+    let lr = |i: usize, t: usize| if i == 0 { eta0 } else { eta0 * Schedule::Exponential { factor: GROWTH }.factor(t) };
+    let mut run = GrowRun { diverged_at: None, best_at: 0, best_b_error: f64::INFINITY };
+    let record = |t: usize, b_error: f64, loss: f64, loss0: f64, run: &mut GrowRun| {
+        if b_error < run.best_b_error {
+            (run.best_at, run.best_b_error) = (t, b_error);
+        }
+        let stop = gd::has_diverged(loss, loss0);
+        if stop {
+            run.diverged_at = Some(t);
+        }
+        stop
+    };
+    match arithmetic {
+        Arithmetic::DoubleDouble => {
+            // The step sizes too: η₀ = 1/λmax and the factor 1.03 to ≈ 32 digits. Rounded to
+            // f64 they would perturb every step by 10⁻¹⁶, as f64 arithmetic does.
+            let (tr, dt) = (hww + hbb, det);
+            let lambda_max = (tr + (tr * tr - dt * 4.0).sqrt()) * 0.5;
+            let eta_w = Dd::new(1.0) / lambda_max;
+            let growth = ddouble::parse_decimal(&GROWTH.to_string()).unwrap_or(Dd::new(GROWTH));
+            let mut eta_b = eta_w;
+            let mut th = [Dd::new(start[0]), Dd::new(start[1])];
+            let e0 = [th[0] - star[0], th[1] - star[1]];
+            let loss0 = (floor + excess(e0)).to_f64();
+            for t in 0..=steps {
+                let e = [th[0] - star[0], th[1] - star[1]];
+                if record(t, e[1].to_f64().abs(), (floor + excess(e)).to_f64(), loss0, &mut run) || t == steps {
+                    break;
+                }
+                let g = [hww * e[0] + hwb * e[1], hwb * e[0] + hbb * e[1]];
+                th = [th[0] - g[0] * eta_w, th[1] - g[1] * eta_b];
+                eta_b = eta_b * growth;
+            }
+        }
+        Arithmetic::F64Centred => {
+            let (h, st) = ([[hww.to_f64(), hwb.to_f64()], [hwb.to_f64(), hbb.to_f64()]], [star[0].to_f64(), star[1].to_f64()]);
+            let q = Quadratic { h, c: [0.0; 2], star: st, floor: floor.to_f64() };
+            let mut th = start;
+            let loss0 = q.loss(th);
+            for t in 0..=steps {
+                let e = [th[0] - st[0], th[1] - st[1]];
+                if record(t, e[1].abs(), q.loss(th), loss0, &mut run) || t == steps {
+                    break;
+                }
+                let g = [h[0][0] * e[0] + h[0][1] * e[1], h[1][0] * e[0] + h[1][1] * e[1]];
+                th = [th[0] - lr(0, t) * g[0], th[1] - lr(1, t) * g[1]];
+            }
+        }
+    }
+    run
+}
+
 pub fn build(d: &Dataset) -> Result<(Report, String)> {
     if stats::variance(&d.x) == 0.0 {
         return Err(Error::Data("every x is the same, so the slope is undetermined (the Hessian is singular)".into()));
@@ -83,17 +169,20 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number_sci("diag_lr_w", 1.0 / h[0][0], 3).number("diag_lr_b", 1.0 / h[1][1], 3);
     r.number("diag_r", rr, 4).number("kappa_diag", (1.0 + rr) / (1.0 - rr), 4);
     r.number("two_over_h_bb", 2.0 / h[1][1], 3);
-    // Diagonal steps on the raw data: the error shrinks by r per step (the iteration
-    // matrix I − D·H has eigenvalues ±r), so ⌈ln(ε/ε₀)/ln r⌉ steps.
+    // Diagonal steps on the raw data: the iteration matrix I − diag(H)⁻¹·H is
+    // [[0, −H_wb/H_ww], [−H_wb/H_bb, 0]], whose square is r²·I.
     let e0 = q.relative_error(s0);
     // −1 when f64 cannot resolve a contraction from 1 (κ beyond ~10¹⁶, e.g. x far from 0).
     let finite_or = |v: f64| if v.is_finite() { v } else { -1.0 };
-    let diag_predicted = finite_or(((EPS / e0).ln() / rr.ln()).ceil());
+    // The distance shrinks by exactly r² every second step and jumps up in between (each
+    // parameter inherits the other's error), so the run stops on the first even step past
+    // ln(ε/ε₀)/ln r.
+    let diag_predicted = finite_or(2.0 * ((EPS / e0).ln() / rr.ln() / 2.0).ceil());
     let diag_measured = match reach(&mut Gd::per_parameter([1.0 / h[0][0], 1.0 / h[1][1]]), &q, s0, EPS, DIAG_BUDGET).0 {
         Reach::Reached(k) => k as i64,
         _ => -1,
     };
-    r.integer("diag_iterations", diag_measured).number("diag_predicted", diag_predicted, 6);
+    r.integer("diag_iterations", diag_measured).integer("diag_predicted", diag_predicted as i64);
     r.number("start_rel_error", e0, 3);
     let gd_best = finite_or(c.predicted_iterations(c.best_fixed_lr(), EPS / e0).unwrap_or(f64::INFINITY));
     r.number("gd_best_predicted", gd_best, 6);
@@ -130,20 +219,17 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         let t = run_quadratic(&mut opt, &q, s0, SCHEDULE_STEPS);
         let end = t.diverged_at.unwrap_or(SCHEDULE_STEPS);
         let b_err = (t.b[end] - star[1]).abs();
-        r.number(&format!("sched_{key}_b_error"), b_err, 3);
-        let (ended, pred) = if key == "grow_b" {
-            let k = t.diverged_at.unwrap_or(0);
-            let best = (0..t.b.len()).min_by(|&i, &j| (t.b[i] - star[1]).abs().total_cmp(&(t.b[j] - star[1]).abs())).unwrap();
-            r.integer("grow_diverged_at", t.diverged_at.map_or(-1, |k| k as i64));
-            r.integer("grow_best_at", best as i64).number("grow_best_b_error", (t.b[best] - star[1]).abs(), 3);
-            r.number("grow_best_lr_b", eta0 * GROWTH.powi(best as i32), 3);
+        if t.diverged_at.is_none() {
+            r.number(&format!("sched_{key}_b_error"), b_err, 3);
+        }
+        let (ended, pred): (String, String) = if key == "grow_b" {
             // First step whose iteration matrix has spectral radius above 1.
             let onset = (0..10_000).find(|&k| spectral_radius(h, eta0, eta0 * GROWTH.powi(k)) > 1.0).unwrap_or(0);
             r.integer("grow_onset", onset as i64).number("grow_onset_lr_b", eta0 * GROWTH.powi(onset), 3);
             r.number("grow_before_onset_lr_b", eta0 * GROWTH.powi(onset - 1), 3);
-            r.integer("grow_steps_unstable", k as i64 - onset as i64);
+            // When it blows up, and how close it got, are set by rounding: the table below.
             (
-                if t.diverged_at.is_some() { format!("diverged at step {k}") } else { "ran to the end".into() },
+                if t.diverged_at.is_some() { "diverged (table below)".into() } else { "ran to the end".into() },
                 format!("unstable from step {onset}"),
             )
         } else {
@@ -154,11 +240,40 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             r.number(&format!("sched_{key}_sum_lr"), (0..SCHEDULE_STEPS).map(|k| opt.lr[0] * opt.schedule[0].factor(k)).sum(), 3);
             ("1000 steps".into(), fmt_sig(p, 4))
         };
-        sched_table += &format!("| {name} | {ended} | {} | {pred} |\n", fmt_sig(b_err, 4));
+        let shown_err = if t.diverged_at.is_some() { "—".into() } else { fmt_sig(b_err, 4) };
+        sched_table += &format!("| {} | {ended} | {shown_err} | {pred} |\n", name.replace("η_b", "η<sub>b</sub>"));
         schedule_runs.push((key, name, opt, t));
     }
     r.number("b_error_start", (s0[1] - star[1]).abs(), 4);
+    // How far the fixed schedules move b: the largest share of the starting error removed.
+    let moved = ["constant", "inverse", "step", "cosine"]
+        .iter()
+        .map(|k| 1.0 - r.json()[format!("sched_{k}_b_error")].as_f64().unwrap_or(0.0) / (s0[1] - star[1]).abs())
+        .fold(0.0, f64::max);
+    r.integer("sched_max_moved_pct", (100.0 * moved).ceil() as i64);
     r.file("schedules.md", sched_table);
+    // The second arithmetic: the ×1.03 run replayed with another gradient form and in
+    // double-double. What moves between the rows is rounding, not the schedule.
+    let mut arith_table = String::from(
+        "| arithmetic of the ×1.03 run | best \\|b − b*\\| (€) | at step | loss above 10⁶ × its start at step |\n|---|---:|---:|---:|\n",
+    );
+    let f64_run = {
+        let t = &schedule_runs.iter().find(|s| s.0 == "grow_b").expect("the growing run").3;
+        let best = (0..t.b.len()).min_by(|&i, &j| (t.b[i] - star[1]).abs().total_cmp(&(t.b[j] - star[1]).abs())).unwrap_or(0);
+        GrowRun { diverged_at: t.diverged_at, best_at: best, best_b_error: (t.b[best] - star[1]).abs() }
+    };
+    for (key, name, run) in [
+        ("f64", "f64, gradient H·θ − c (the chapter's)", f64_run),
+        ("centred", "f64, gradient H·(θ − θ*)", grow_run_replay(&d.x, &d.y, s0, eta0, SCHEDULE_STEPS, Arithmetic::F64Centred)),
+        ("dd", "double-double (≈ 32 digits)", grow_run_replay(&d.x, &d.y, s0, eta0, SCHEDULE_STEPS, Arithmetic::DoubleDouble)),
+    ] {
+        let div = run.diverged_at.map_or(-1, |k| k as i64);
+        r.integer(&format!("grow_{key}_diverged_at"), div).integer(&format!("grow_{key}_best_at"), run.best_at as i64);
+        r.number(&format!("grow_{key}_best_b_error"), run.best_b_error, 3);
+        let div = run.diverged_at.map_or("ran to the end".into(), |k| k.to_string());
+        arith_table += &format!("| {name} | {} | {} | {div} |\n", fmt_sig(run.best_b_error, 2), run.best_at);
+    }
+    r.file("grow-arithmetic.md", arith_table);
     // Exercise 2: the exact η_b at which I − D·H reaches spectral radius 1 (η_w = 1/λmax).
     let limit = eta_b_limit(h, eta0);
     r.number("eta_b_limit", limit, 4);
@@ -168,13 +283,13 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
 
     let summary = format!(
         "κ = {}; per-parameter steps η_b/η_w = {} leave κ = {} ({} steps to 1e-6)\n\
-         η_b ×1.03 is unstable from step {} and diverges at step {}; exact limit η_b = {}\n",
+         η_b ×1.03 is unstable from step {} and blows up at step {} (f64; rounding sets the step); exact limit η_b = {}\n",
         fmt_sig(c.condition_number(), 4),
         fmt_sig(ratio, 4),
         fmt_sig((1.0 + rr) / (1.0 - rr), 4),
         diag_measured,
         r.json()["grow_onset"],
-        r.json()["grow_diverged_at"],
+        r.json()["grow_f64_diverged_at"],
         fmt_sig(limit, 4),
     );
     Ok((r, summary))
@@ -231,19 +346,22 @@ pub(super) fn log_y_figure(
     // stripe around the next instead of disappearing under it.
     let slices: Vec<&[(f64, f64)]> = shown.iter().map(|v| v.as_slice()).collect();
     let stripes = plot::coinciding(&slices, 0.05);
-    let width = |k: usize| 3 + 4 * (stripes[k].1 - 1 - stripes[k].0) as u32;
+    // Each stripe shows 3 px on either side of the one inside it.
+    let width = |k: usize| 3 + 6 * (stripes[k].1 - 1 - stripes[k].0) as u32;
     let mut order: Vec<usize> = (0..curves.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(width(k)));
     plot::render(plot::SIZE, |area| -> DrawResult {
         let area = area.titled(title, plot::caption_style())?;
         // The legend beside the plot, never on a curve.
         let (plot_area, legend_area) = area.split_horizontally(560);
-        // The floor sits a little above the axis, on a labelled decade.
+        // The axis starts on the labelled decade at or below the lowest point, so every
+        // region a curve reaches has a tick label.
+        let bottom = 10f64.powf(lo.log10().floor());
         let mut chart = ChartBuilder::on(&plot_area)
             .margin(10)
             .x_label_area_size(50)
             .y_label_area_size(85)
-            .build_cartesian_2d(0.0..xmax as f64, (lo / 100.0..hi * 2.0).log_scale().with_key_points(plot::log_ticks(lo, hi * 2.0)))?;
+            .build_cartesian_2d(0.0..xmax as f64, (bottom / 1.5..hi * 2.0).log_scale().with_key_points(plot::log_ticks(bottom, hi * 2.0)))?;
         plot::style_mesh_scaled(&mut chart, x_desc, y_desc, (false, true))?;
         for &k in &order {
             chart.draw_series(LineSeries::new(shown[k].iter().copied(), curves[k].1.stroke_width(width(k))))?;
