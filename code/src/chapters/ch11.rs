@@ -55,7 +55,6 @@ pub fn with_rooms(d: &Dataset) -> Result<Features> {
 struct Case {
     scale: Scale,
     loss: Loss,
-    eta: f64,
     predicted: Option<f64>,
     run: Option<features::Run>,
 }
@@ -71,7 +70,7 @@ fn cases(f: &Features, record: usize) -> Result<Vec<Case>> {
             let run = predicted
                 .filter(|p| *p <= MAX_STEPS as f64)
                 .map(|_| features::gradient_descent(&loss, eta, MAX_STEPS, TARGET, record));
-            Ok(Case { scale, loss, eta, predicted, run })
+            Ok(Case { scale, loss, predicted, run })
         })
         .collect()
 }
@@ -136,10 +135,15 @@ fn fmt_kappa(k: f64) -> String {
     if k < 1e6 { fmt_sig(k, 3) } else { format!("≈ {}", fmt_sci(10f64.powf(k.log10().round()), 1)) }
 }
 
+/// A step count, every digit kept and grouped as in the prose (261 404, not 261 404.0).
+fn count(r: &mut Report, key: &str, v: f64) {
+    r.number(key, v, (v.max(1.0).log10().floor() as usize) + 1);
+}
+
 pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let mut r = Report::new();
     let f = with_rooms(d)?;
-    r.integer("rooms_max", ROOMS_MAX as i64).number("room_price", ROOM_PRICE, 3);
+    r.integer("rooms_max", ROOMS_MAX as i64).integer("room_price", ROOM_PRICE as i64);
     let corr = f.correlation(0, 1);
     r.number("corr_area_rooms", corr, 3);
     r.number("kappa_formula", (1.0 + corr) / (1.0 - corr), 3);
@@ -150,10 +154,10 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         let name = c.scale.name();
         r.number(&format!("kappa_{name}"), *k, 4);
         if let Some(p) = c.predicted {
-            r.number(&format!("predicted_{name}"), p, 7);
+            count(&mut r, &format!("predicted_{name}"), p);
         }
         if let Some(s) = c.run.as_ref().and_then(|run| run.reached) {
-            r.number(&format!("measured_{name}"), s as f64, 7);
+            count(&mut r, &format!("measured_{name}"), s as f64);
         }
     }
     r.file("steps.md", steps_table(&f, &cs)?);
@@ -182,7 +186,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number_sci("longley_kappa_raw_power", 10f64.powf(lkappas[0].log10().round()), 1);
     r.number("longley_kappa_standardized", lkappas[2], 3);
     if let Some(p) = lcs[2].predicted {
-        r.number("longley_predicted_standardized", p, 3);
+        count(&mut r, "longley_predicted_standardized", p);
     }
     let worst_corr = (0..6).flat_map(|a| (a + 1..6).map(move |b| (a, b))).map(|(a, b)| lf.correlation(a, b).abs()).fold(0.0, f64::max);
     r.number("longley_max_corr", worst_corr, 4);
