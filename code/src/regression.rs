@@ -191,13 +191,13 @@ fn anova(total: ddouble::Dd, rss: ddouble::Dd, df_regression: usize, df_residual
         let ss_reg = total - rss;
         let ms_reg = ss_reg / Dd::new(df_regression as f64);
         let ms_res = rss / Dd::new(df_residual as f64);
-        let f = (ms_res.hi > 0.0 && df_regression > 0).then(|| (ms_reg / ms_res).to_f64());
+        let f = (ms_res.hi > 0.0 && df_regression > 0 && df_residual > 0).then(|| (ms_reg / ms_res).to_f64());
         (ss_reg.to_f64(), ms_reg.to_f64(), ms_res.to_f64(), f)
     } else {
         let ss_reg = total.to_f64() - rss.to_f64();
         let ms_reg = ss_reg / df_regression as f64;
         let ms_res = rss.to_f64() / df_residual as f64;
-        (ss_reg, ms_reg, ms_res, (ms_res > 0.0 && df_regression > 0).then(|| ms_reg / ms_res))
+        (ss_reg, ms_reg, ms_res, (ms_res > 0.0 && df_regression > 0 && df_residual > 0).then(|| ms_reg / ms_res))
     };
     Anova {
         df_regression,
