@@ -5,7 +5,29 @@
 
 use std::path::{Path, PathBuf};
 
+/// Figures not yet converted to `plot::figure` (no phone twin, issue 23), one stem a line
+/// in `pending-twins.txt`, shared with tests/browser.rs. Each is reported in one line and
+/// skipped by the checks below; every other figure must pass them. The list must shrink
+/// to empty: `pending_twins_are_still_pending` fails on a stem already converted.
+const PENDING_TWINS: &str = include_str!("pending-twins.txt");
+
+fn pending_twins() -> Vec<&'static str> {
+    PENDING_TWINS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+}
+
+/// The figure's stem: its file name without `.svg` or `-narrow.svg`.
+fn stem(path: &Path) -> String {
+    let n = path.file_name().unwrap().to_string_lossy();
+    n.strip_suffix("-narrow.svg").or_else(|| n.strip_suffix(".svg")).unwrap_or(&n).to_string()
+}
+
+/// Every committed figure not in PENDING_TWINS.
 fn figures() -> Vec<PathBuf> {
+    let pending = pending_twins();
+    all_figures().into_iter().filter(|p| !pending.contains(&stem(p).as_str())).collect()
+}
+
+fn all_figures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../src/generated");
     let mut out = Vec::new();
     for dir in std::fs::read_dir(&root).unwrap() {
@@ -93,6 +115,27 @@ fn is_narrow(path: &Path) -> bool {
 /// phone the column is 350 px (tests/browser.rs measures the real one).
 const DESKTOP_COLUMN: f64 = 750.0;
 const PHONE_COLUMN: f64 = 350.0;
+
+/// A stem stays in PENDING_TWINS only while it names a committed figure without its twin.
+/// Each pending figure is reported in one line (written past the test harness's capture,
+/// so it shows on a passing run too).
+#[test]
+fn pending_twins_are_still_pending() {
+    use std::io::Write;
+    let all: Vec<String> = all_figures().iter().map(|p| name(p)).collect();
+    let mut stale = Vec::new();
+    let mut report = String::new();
+    for stem in pending_twins() {
+        report.push_str(&format!("PENDING_TWINS: {stem} not checked (no phone twin yet, issue 23)\n"));
+        if !all.contains(&format!("{stem}.svg")) {
+            stale.push(format!("{stem}: no such figure"));
+        } else if all.contains(&format!("{stem}-narrow.svg")) {
+            stale.push(format!("{stem}: converted (its -narrow.svg exists); take it off the list"));
+        }
+    }
+    std::io::stderr().write_all(report.as_bytes()).unwrap();
+    assert!(stale.is_empty(), "stale entries in code/tests/pending-twins.txt:\n{}", stale.join("\n"));
+}
 
 #[test]
 fn every_figure_has_a_phone_twin() {

@@ -13,7 +13,7 @@ use crate::data::Dataset;
 use crate::error::Result;
 use crate::loss::mse;
 use crate::gd::{Reach, gradient_descent, iterations_to_reach};
-use crate::plot::{self, DrawResult, palette};
+use crate::plot::{self, DrawResult, Frame, palette};
 use crate::report::{Report, fmt_sci, fmt_sig};
 use crate::standardize::{Divisor, Scaling};
 use crate::stats;
@@ -203,10 +203,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // Figure: the raw valley beside the standardized bowl.
     let raw_run = gradient_descent(&d.x, &d.y, RAW_START, RAW_LR, NOTEBOOK_ITERATIONS);
     r.number("raw_run_b_final", raw_run.last().1, 4).number("raw_run_b_gap", b_star - raw_run.last().1, 3);
-    r.file(
-        "ch5-contours.svg",
-        contours_figure(d, &scaling, (w_star, b_star), tilde_star, &raw_run, &run)?,
-    );
+    plot::figure(&mut r, "ch5-contours", |frame| contours_figure(d, &scaling, (w_star, b_star), tilde_star, &raw_run, &run, frame))?;
 
     let iters = |k: usize| rows[k].2.map_or(format!("> {BUDGET}"), |n| n.to_string());
     let summary = format!(
@@ -382,7 +379,8 @@ fn builder<'a, 'b>(
 // ANCHOR: contours_figure
 /// The raw loss (a thin valley) beside the standardized loss (a round bowl, drawn with
 /// equal scales), each with the gradient-descent path of its own run, and one legend
-/// below both panels, off the data.
+/// below both panels, off the data. On a phone the panels are stacked and the legend
+/// has a line per entry.
 fn contours_figure(
     d: &Dataset,
     scaling: &Scaling,
@@ -390,6 +388,7 @@ fn contours_figure(
     tilde_star: (f64, f64),
     raw_run: &crate::gd::Trace,
     std_run: &crate::gd::Trace,
+    frame: Frame,
 ) -> Result<String> {
     // Zoomed on the run and the minimum (not chapter 2's ±1400 € window, where the stalled
     // end, 50 € below b*, would be drawn on top of the minimum).
@@ -429,13 +428,16 @@ fn contours_figure(
         },
     ];
     let steps = raw_run.w.len() - 1;
-    let legend_height = 40;
+    let entries = if d.truth.is_some() { 4 } else { 3 };
+    // A row for all the entries on a desktop, a line each on a phone.
+    let (row, legend_height) = (24, frame.px(40, 24 * entries + 16) as i32);
     // Drawn at the column's width (not 1100 px shrunk to 750), so the text stays ≥ 11 px.
-    plot::render((800, 580), |area| -> DrawResult {
-        let area = area.titled(&format!("The same loss in two coordinate systems ({steps} steps each)"), plot::caption_style())?;
+    plot::render(frame.size((800, 580), 960), |root| -> DrawResult {
+        let area = plot::title(root, &format!("The same loss in two coordinate systems ({steps} steps each)"))?;
         let (_, height) = area.dim_in_pixel();
         let (plots, legend) = area.split_vertically(height as i32 - legend_height);
-        for (region, p) in plots.split_evenly((1, 2)).iter().zip(&panels) {
+        let grid = if frame.is_narrow() { (2, 1) } else { (1, 2) };
+        for (region, p) in plots.split_evenly(grid).iter().zip(&panels) {
             let region = region.titled(&p.title, plot::axis_desc_style())?;
             let ((mut w0, mut w1), (mut b0, mut b1)) = p.window;
             if p.equal_scales {
@@ -487,12 +489,15 @@ fn contours_figure(
         }
         // One legend for both panels, in its own strip under them.
         let font = plot::label_style();
-        let y = legend_height / 2;
-        let mut x = 20;
+        let (mut x, mut y) = (20, 20);
         let mut entry = |glyph: &dyn Fn((i32, i32)) -> DrawResult, label: &str| -> DrawResult {
             glyph((x, y))?;
             legend.draw(&Text::new(label.to_string(), (x + 30, y - 8), font.clone()))?;
-            x += 30 + (label.chars().count() as f64 * 7.0) as i32 + 28;
+            if frame.is_narrow() {
+                y += row;
+            } else {
+                x += 30 + (label.chars().count() as f64 * 7.0) as i32 + 28;
+            }
             Ok(())
         };
         entry(

@@ -11,7 +11,7 @@ use crate::ddouble::{self, Dd};
 use crate::error::{Error, Result};
 use crate::gd::{self, Reach, Trace};
 use crate::optimizers::{Gd, Schedule, reach, run_quadratic};
-use crate::plot::{self, DrawResult, palette};
+use crate::plot::{self, DrawResult, Frame, palette};
 use crate::quadratic::Quadratic;
 use crate::report::{Report, fmt_sig};
 use crate::standardize::Scaling;
@@ -278,8 +278,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let limit = eta_b_limit(h, eta0);
     r.number("eta_b_limit", limit, 4);
 
-    r.file("ch6-schedules.svg", schedules_figure(&schedule_runs)?);
-    r.file("ch6-schedule-runs.svg", schedule_runs_figure(&schedule_runs, star[1])?);
+    plot::figure(&mut r, "ch6-schedules", |frame| schedules_figure(&schedule_runs, frame))?;
+    plot::figure(&mut r, "ch6-schedule-runs", |frame| schedule_runs_figure(&schedule_runs, star[1], frame))?;
 
     let summary = format!(
         "κ = {}; per-parameter steps η_b/η_w = {} leave κ = {} ({} steps to 1e-6)\n\
@@ -298,7 +298,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
 /// A labelled, coloured line.
 pub(super) type Curve<'a> = (&'a str, RGBColor, Vec<(f64, f64)>);
 
-fn schedules_figure(runs: &[(&str, &str, Gd, Trace)]) -> Result<String> {
+fn schedules_figure(runs: &[(&str, &str, Gd, Trace)], frame: Frame) -> Result<String> {
     let curves: Vec<Curve<'_>> = runs
         .iter()
         .zip(palette::SERIES)
@@ -308,10 +308,10 @@ fn schedules_figure(runs: &[(&str, &str, Gd, Trace)]) -> Result<String> {
             (*name, col, (0..=end).map(|k| (k as f64, gd.lr[i] * gd.schedule[i].factor(k))).collect())
         })
         .collect();
-    log_y_figure("The schedules: η_b(t), fixed in advance", "step t", "learning rate of b (log scale)", &curves, SCHEDULE_STEPS, SeriesLabelPosition::UpperRight)
+    log_y_figure("The schedules: η_b(t), fixed in advance", "step t", "learning rate of b (log scale)", &curves, SCHEDULE_STEPS, frame)
 }
 
-fn schedule_runs_figure(runs: &[(&str, &str, Gd, Trace)], bs: f64) -> Result<String> {
+fn schedule_runs_figure(runs: &[(&str, &str, Gd, Trace)], bs: f64, frame: Frame) -> Result<String> {
     let curves: Vec<Curve<'_>> = runs
         .iter()
         .zip(palette::SERIES)
@@ -323,18 +323,13 @@ fn schedule_runs_figure(runs: &[(&str, &str, Gd, Trace)], bs: f64) -> Result<Str
         "|b − b*| (€, log scale)",
         &curves,
         SCHEDULE_STEPS,
-        SeriesLabelPosition::UpperRight,
+        frame,
     )
 }
 
-pub(super) fn log_y_figure(
-    title: &str,
-    x_desc: &str,
-    y_desc: &str,
-    curves: &[Curve<'_>],
-    xmax: usize,
-    _legend: SeriesLabelPosition,
-) -> Result<String> {
+/// Curves on a log y axis, their legend beside the plot (below it on a phone), never on a
+/// curve.
+pub(super) fn log_y_figure(title: &str, x_desc: &str, y_desc: &str, curves: &[Curve<'_>], xmax: usize, frame: Frame) -> Result<String> {
     let ys = curves.iter().flat_map(|c| c.2.iter().map(|p| p.1)).filter(|v| *v > 0.0 && v.is_finite());
     let (lo, hi) = ys.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let hi = hi.min(lo * 1e30);
@@ -350,15 +345,20 @@ pub(super) fn log_y_figure(
     let width = |k: usize| 3 + 6 * (stripes[k].1 - 1 - stripes[k].0) as u32;
     let mut order: Vec<usize> = (0..curves.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(width(k)));
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let area = area.titled(title, plot::caption_style())?;
-        // The legend beside the plot, never on a curve.
-        let (plot_area, legend_area) = area.split_horizontally(560);
+    // legend_panel's 24 px rows, and air above and below them.
+    let legend_height = 24 * curves.len() as u32 + 24;
+    plot::render(frame.size(plot::SIZE, 500 + legend_height), |root| -> DrawResult {
+        let area = plot::title(root, title)?;
+        let (_, h) = area.dim_in_pixel();
+        let (plot_area, legend_area) =
+            if frame.is_narrow() { area.split_vertically(h as i32 - legend_height as i32) } else { area.split_horizontally(560) };
         // The axis starts on the labelled decade at or below the lowest point, so every
         // region a curve reaches has a tick label.
         let bottom = 10f64.powf(lo.log10().floor());
         let mut chart = ChartBuilder::on(&plot_area)
             .margin(10)
+            // Room for the last x label's right half, at the canvas's edge on a phone.
+            .margin_right(frame.px(10, 24))
             .x_label_area_size(50)
             .y_label_area_size(85)
             .build_cartesian_2d(0.0..xmax as f64, (bottom / 1.5..hi * 2.0).log_scale().with_key_points(plot::log_ticks(bottom, hi * 2.0)))?;

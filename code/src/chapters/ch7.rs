@@ -18,7 +18,7 @@ use crate::optimizers::{
     AdaGrad, Adam, Gd, Momentum, Nesterov, Newton, Optimizer, RmsProp, reach_by, run, run_quadratic,
 };
 use crate::quadratic::Quadratic;
-use crate::plot::{self, DrawResult, palette};
+use crate::plot::{self, DrawResult, Frame, palette};
 use crate::report::{Report, fmt_count, fmt_sci, fmt_sig};
 use crate::standardize::Scaling;
 use crate::stats;
@@ -528,8 +528,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     // The raw loss figure keeps the three curves the text needs.
     let three: Vec<(&str, Trace)> =
         shown[0].iter().filter(|(k, _)| matches!(*k, "gd_inv" | "momentum" | "adam")).map(|(k, t)| (*k, t.clone())).collect();
-    r.file("ch7-loss-raw.svg", loss_figure(&settings[0], &three, "Raw data: gradient descent stalls; momentum and Adam get there")?);
-    r.file("ch7-loss-std.svg", loss_figure(&settings[1], &shown[1], "Standardized: κ = 1, and the plain methods finish at once")?);
+    plot::figure(&mut r, "ch7-loss-raw", |frame| loss_figure(&settings[0], &three, "Raw data: gradient descent stalls; momentum and Adam get there", frame))?;
+    plot::figure(&mut r, "ch7-loss-std", |frame| loss_figure(&settings[1], &shown[1], "Standardized: κ = 1, and the plain methods finish at once", frame))?;
     r.file("ch7-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: the fixed-step methods blow up above their stability limits")?);
     r.file("ch7-sweep-std.svg", sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges")?);
     plot::figure(&mut r, "ch7-minibatch", |frame| minibatch_figure(&clouds, frame))?;
@@ -1001,7 +1001,7 @@ fn panel_colour(key: &str) -> RGBColor {
     }
 }
 
-fn loss_figure(s: &Setting, traces: &[(&str, Trace)], title: &str) -> Result<String> {
+fn loss_figure(s: &Setting, traces: &[(&str, Trace)], title: &str, frame: Frame) -> Result<String> {
     const FLOOR: f64 = 1e-24;
     let excess0 = s.q.excess(s.start);
     let curves: Vec<Curve<'_>> = traces
@@ -1012,7 +1012,7 @@ fn loss_figure(s: &Setting, traces: &[(&str, Trace)], title: &str) -> Result<Str
         })
         .collect();
     let xmax = traces.iter().map(|t| t.1.loss.len() - 1).max().unwrap_or(1);
-    super::ch6::log_y_figure(title, "iteration t", "(L − L*) / (L₀ − L*) (log scale, floor 10⁻²⁴)", &curves, xmax, SeriesLabelPosition::LowerLeft)
+    super::ch6::log_y_figure(title, "iteration t", "(L − L*) / (L₀ − L*) (log scale, floor 10⁻²⁴)", &curves, xmax, frame)
 }
 
 fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
