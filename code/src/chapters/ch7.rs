@@ -523,15 +523,15 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.integer("sgd_raw_1_steps", (EPOCHS * sample.len()) as i64);
     r.number("x_mean", st.x_mean, 4);
 
-    r.file("ch7-trajectories-raw.svg", trajectory_panels(&settings[0], &shown[0])?);
-    r.file("ch7-trajectories-std.svg", trajectory_figure(&settings[1], &shown[1], true)?);
+    plot::figure(&mut r, "ch7-trajectories-raw", |frame| trajectory_panels(&settings[0], &shown[0], frame))?;
+    plot::figure(&mut r, "ch7-trajectories-std", |frame| trajectory_figure(&settings[1], &shown[1], true, frame))?;
     // The raw loss figure keeps the three curves the text needs.
     let three: Vec<(&str, Trace)> =
         shown[0].iter().filter(|(k, _)| matches!(*k, "gd_inv" | "momentum" | "adam")).map(|(k, t)| (*k, t.clone())).collect();
     plot::figure(&mut r, "ch7-loss-raw", |frame| loss_figure(&settings[0], &three, "Raw data: gradient descent stalls; momentum and Adam get there", frame))?;
     plot::figure(&mut r, "ch7-loss-std", |frame| loss_figure(&settings[1], &shown[1], "Standardized: κ = 1, and the plain methods finish at once", frame))?;
-    r.file("ch7-sweep-raw.svg", sweep_figure(&sweeps[0], "Raw data: the fixed-step methods blow up above their stability limits")?);
-    r.file("ch7-sweep-std.svg", sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges")?);
+    plot::figure(&mut r, "ch7-sweep-raw", |frame| sweep_figure(&sweeps[0], "Raw data: the fixed-step methods blow up above their stability limits", frame))?;
+    plot::figure(&mut r, "ch7-sweep-std", |frame| sweep_figure(&sweeps[1], "Standardized data: wide, forgiving ranges", frame))?;
     plot::figure(&mut r, "ch7-minibatch", |frame| minibatch_figure(&clouds, frame))?;
     r.file("widget.json", playground_json(d)?);
 
@@ -871,7 +871,7 @@ fn thin(n: usize, max: usize) -> impl Iterator<Item = usize> {
     (0..n).filter(move |i| i % k == 0 || *i + 1 == n)
 }
 
-fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) -> Result<String> {
+fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool, frame: Frame) -> Result<String> {
     let star = s.q.star;
     let pad = |lo: f64, hi: f64| {
         let m = 0.15 * (hi - lo);
@@ -891,17 +891,22 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
     } else {
         ("Raw data: the valley floor is where the methods differ", "slope w (€/m²)", "intercept b (€)")
     };
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption(title, plot::caption_style())
+    let labels: Vec<&str> = traces.iter().map(|(key, _)| label(key)).collect();
+    // The contours fill the plot: the legend goes beside it (below it on a phone).
+    plot::render(frame.size((800, 560), 440 + plot::legend_room(frame, labels.len())), |root| -> DrawResult {
+        let area = plot::title(root, title)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_right(15 + plot::legend_room_right(frame, &labels))
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
-            .y_label_area_size(75)
+            .y_label_area_size(frame.px(75, 65))
             .build_cartesian_2d(wlo..whi, blo..bhi)?;
         plot::style_mesh(&mut chart, xd, yd)?;
+        // Thin, but opaque: a contour stands 3:1 against the tile like every mark.
         for (k, &level) in levels.iter().enumerate() {
             let col = plot::viridis(k as f64 / (levels.len() - 1) as f64 * 0.9);
-            chart.draw_series(contour::contour(&grid, level).into_iter().map(|seg| PathElement::new(seg.to_vec(), col.mix(0.35))))?;
+            chart.draw_series(contour::contour(&grid, level).into_iter().map(|seg| PathElement::new(seg.to_vec(), col.stroke_width(1))))?;
         }
         let inside = |w: f64, b: f64| (wlo..=whi).contains(&w) && (blo..=bhi).contains(&b);
         // Newton first and widest, so that the one-step methods drawn over it stay visible.
@@ -909,8 +914,8 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
         order.sort_by_key(|(k, _)| ["newton", "gd_inv", "diagonal", "momentum"].iter().position(|n| n == k).unwrap_or(4));
         for (key, t) in order {
             let col = colour(key);
-            // Newton widest, under the others; Adam's large steps thin and translucent, so
-            // that the paths it crosses stay visible.
+            // Newton widest, under the others; Adam's large steps thin, so that the paths it
+            // crosses stay visible.
             // Standardized, the one-step methods share one straight line: nested widths
             // (Newton widest, then GD, diagonal, heavy ball, Nesterov) keep each visible.
             let width = match (*key, standardized) {
@@ -922,7 +927,8 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
                 ("adam", _) => 1,
                 _ => 2,
             };
-            let col_line = if *key == "adam" { col.mix(0.7) } else { col.mix(1.0) };
+            // Opaque (grey at 70 % is 2.6:1 on white, under the 3:1 every mark keeps).
+            let col_line = col.mix(1.0);
             // Only the parts of the path inside the window (large Adam steps leave it).
             let mut segments = vec![Vec::new()];
             // Every step: thinning would hide the alternating steps of a zig-zag.
@@ -943,35 +949,41 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool) 
         }
         chart.draw_series([Circle::new((s.start[0], s.start[1]), 6, palette::INK.filled())])?;
         chart.draw_series([Cross::new((star[0], star[1]), 9, palette::FIT.stroke_width(3))])?;
-        plot::draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        plot::legend(&mut chart, &area, frame, &[], &labels)?;
         Ok(())
     })
 }
 
 /// Raw data, one optimizer per panel (two columns), every panel on the same window and the
 /// same contours: small multiples instead of eight paths on one plot.
-fn trajectory_panels(s: &Setting, traces: &[(&str, Trace)]) -> Result<String> {
+/// On a phone the panels stack in one column.
+fn trajectory_panels(s: &Setting, traces: &[(&str, Trace)], frame: Frame) -> Result<String> {
     let star = s.q.star;
     let (wlo, whi) = (s.start[0].min(star[0]) - 4.0, s.start[0].max(star[0]) + 4.0);
     let pad = 0.15 * (s.start[1] - star[1]).abs();
     let (blo, bhi) = (s.start[1].min(star[1]) - pad, s.start[1].max(star[1]) + pad);
     let grid = Grid::sample(plot::linspace(wlo, whi, 81), plot::linspace(blo, bhi, 81), |w, b| s.q.loss([w, b]));
     let levels = contour::excess_levels(s.q.floor, grid.max() - s.q.floor, 7);
-    let rows = traces.len().div_ceil(2);
-    plot::render((plot::SIZE.0, 40 + 230 * rows as u32), |area| -> DrawResult {
-        let area = area.titled("Raw data, one optimizer per panel, same window", plot::caption_style())?;
-        for (k, (panel, (key, t))) in area.split_evenly((rows, 2)).iter().zip(traces).enumerate() {
-            let (bottom, left) = (k / 2 + 1 == rows, k % 2 == 0);
+    let columns = frame.px(2, 1) as usize;
+    let rows = traces.len().div_ceil(columns);
+    let size = frame.size((plot::SIZE.0, 40 + 230 * rows as u32), 64 + 200 * rows as u32);
+    plot::render(size, |root| -> DrawResult {
+        let area = plot::title(root, "Raw data, one optimizer per panel, same window")?;
+        for (k, (panel, (key, t))) in area.split_evenly((rows, columns)).iter().zip(traces).enumerate() {
+            // Axis descriptions on the bottom row and left column only; a phone's one
+            // column keeps each panel's x ticks.
+            let (bottom, left) = (k / columns + 1 == rows, k % columns == 0);
             let mut chart = ChartBuilder::on(panel)
                 .caption(label(key), plot::label_style())
                 .margin(8)
-                .x_label_area_size(if bottom { 42 } else { 22 })
+                .x_label_area_size(if bottom { 42 } else if frame.is_narrow() { 24 } else { 22 })
                 .y_label_area_size(if left { 62 } else { 40 })
                 .build_cartesian_2d(wlo..whi, blo..bhi)?;
             plot::style_mesh(&mut chart, if bottom { "slope w (€/m²)" } else { "" }, if left { "intercept b (€)" } else { "" })?;
             for (j, &level) in levels.iter().enumerate() {
                 let col = plot::viridis(j as f64 / (levels.len() - 1) as f64 * 0.9);
-                chart.draw_series(contour::contour(&grid, level).into_iter().map(|seg| PathElement::new(seg.to_vec(), col.mix(0.5))))?;
+                // Thin, but opaque: 3:1 against the tile like every mark.
+                chart.draw_series(contour::contour(&grid, level).into_iter().map(|seg| PathElement::new(seg.to_vec(), col.stroke_width(1))))?;
             }
             let inside = |w: f64, b: f64| (wlo..=whi).contains(&w) && (blo..=bhi).contains(&b);
             let mut segments = vec![Vec::new()];
@@ -1015,14 +1027,18 @@ fn loss_figure(s: &Setting, traces: &[(&str, Trace)], title: &str, frame: Frame)
     super::ch6::log_y_figure(title, "iteration t", "(L − L*) / (L₀ − L*) (log scale, floor 10⁻²⁴)", &curves, xmax, frame)
 }
 
-fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
+fn sweep_figure(curves: &[SweepCurve<'_>], title: &str, frame: Frame) -> Result<String> {
     let (lo, hi) = (curves[0].1[0].0, curves[0].1.last().expect("a grid").0);
     let ymin = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::min).max(SWEEP_FLOOR);
     let ymax = curves.iter().flat_map(|c| c.1.iter().filter_map(|p| p.1)).fold(1.0f64, f64::max);
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption(title, plot::caption_style())
+    let labels: Vec<&str> = curves.iter().map(|c| sweep_label(c.0)).collect();
+    // On a phone the plot stays tall enough for its long y label, the legend below it.
+    plot::render(frame.size(plot::SIZE, 620 + plot::legend_room(frame, labels.len())), |root| -> DrawResult {
+        let area = plot::title(root, title)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            .margin_right(frame.px(15, 24))
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
             .y_label_area_size(85)
             // The floor one decade above the axis, on a labelled tick.
@@ -1054,8 +1070,7 @@ fn sweep_figure(curves: &[SweepCurve<'_>], title: &str) -> Result<String> {
         }
         let drawn: Vec<Vec<(f64, f64)>> = curves.iter().map(|(_, pts, _)| pts.iter().filter_map(|(lr, v)| v.map(|v| (*lr, v))).collect()).collect();
         let series: Vec<&[(f64, f64)]> = drawn.iter().map(|v| v.as_slice()).collect();
-        let labels: Vec<&str> = curves.iter().map(|c| sweep_label(c.0)).collect();
-        plot::draw_legend_clear(&mut chart, &series, &labels)?;
+        plot::legend(&mut chart, &area, frame, &series, &labels)?;
         Ok(())
     })
 }
