@@ -71,15 +71,33 @@ fn flags_in_code(md: &str) -> String {
             if !flag.is_match(&code) {
                 continue;
             }
-            // `|` as an entity: in a table cell a bare one would end the cell.
+            // `|` as an entity: in a table cell a bare one would end the cell. `-` too: the text
+            // between raw HTML tags is still markdown text, and smart punctuation would turn
+            // `--bin` into `–bin`, a command that no longer runs when pasted.
             let escaped = code.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('|', "&#124;");
             let html = flag.replace_all(&escaped, r#"$1<span class="gd-nobr">$2</span>"#);
+            let html = dashes_as_entities(&html);
             edits.push((range, format!("<code>{html}</code>")));
         }
     }
     let mut out = md.to_string();
     for (range, html) in edits.into_iter().rev() {
         out.replace_range(range, &html);
+    }
+    out
+}
+
+/// Every `-` outside the HTML tags as `&#45;`.
+fn dashes_as_entities(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ => {}
+        }
+        if c == '-' && !in_tag { out.push_str("&#45;") } else { out.push(c) }
     }
     out
 }
@@ -104,7 +122,10 @@ mod tests {
     #[test]
     fn flags_in_inline_code_do_not_break() {
         let out = keep_together("Use `--lr η, --epochs N` or `--x COL`; `a-b` stays.\n\n```console\n--keep\n```\n");
-        assert!(out.contains(r#"<code><span class="gd-nobr">--lr</span> η, <span class="gd-nobr">--epochs</span> N</code>"#), "{out}");
+        assert!(
+            out.contains(r#"<code><span class="gd-nobr">&#45;&#45;lr</span> η, <span class="gd-nobr">&#45;&#45;epochs</span> N</code>"#),
+            "{out}"
+        );
         assert!(out.contains("`a-b`") && out.contains("```console\n--keep\n```"), "{out}");
     }
 }

@@ -72,8 +72,15 @@ fn blank(s: &str, re: &Regex) -> String {
     out
 }
 
+/// Number words, for the results-in-words patterns of [`Lint::words`].
+const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen";
+
 struct Lint {
     token: Regex,
+    /// Results written in words: a vague count ("some two thousand"), a fraction
+    /// ("a few millionths"), an order of magnitude ("tens of times") or a ratio in words
+    /// ("a hundred times larger"). Each match is one literal, checked like a number.
+    words: Vec<Regex>,
     refs: Regex,
     list_marker: Regex,
     strip: Vec<Regex>,
@@ -88,6 +95,16 @@ impl Lint {
             )
             .unwrap(),
             list_marker: Regex::new(r"^\s*\d+\.\s").unwrap(),
+            words: [
+                // "about one model" is a topic, not a count: a vague count ends on a word above one.
+                format!(r"(?i)\b(?:a few|some|about|around|roughly|nearly|almost|several|a couple of)\s+(?:(?:a|{NUMBER_WORDS})[\s-]+)*(?:{})\b", &NUMBER_WORDS[4..]),
+                format!(r"(?i)\b(?:(?:(?:a few|several|some|{NUMBER_WORDS})[\s-]+)?(?:tenths|hundredths|thousandths|millionths|billionths)|(?:a|one)\s+(?:tenth|hundredth|thousandth|millionth|billionth))\b"),
+                r"(?i)\b(?:tens|hundreds|thousands|millions|billions|dozens) of(?:\s+[a-z]+)?\b".to_string(),
+                format!(r"(?i)\b(?:(?:a|{NUMBER_WORDS})\s+)*(?:{NUMBER_WORDS}|twice|thrice)\s+(?:times\s+|as\s+)(?:larger|smaller|more|less|fewer|faster|slower|bigger|longer|shorter|many|much|large|small|fast|slow)\b"),
+            ]
+            .iter()
+            .map(|p| Regex::new(p).unwrap())
+            .collect(),
             strip: vec![
                 Regex::new(r"\{\{#[^}]*\}\}").unwrap(),
                 Regex::new(r"`[^`]*`").unwrap(),
@@ -148,14 +165,29 @@ impl Lint {
         }
     }
 
-    /// Literals in a prose piece.
+    /// Literals in a prose piece: digits, and results in words (lower-cased, spaces
+    /// collapsed: "some two thousand").
     fn prose_literals(&self, text: &str) -> Vec<String> {
         let text = blank(text, &self.refs);
-        self.token
+        let mut out: Vec<(usize, String)> = self
+            .token
             .find_iter(&text)
             .filter(|m| !glued(&text, m.start()))
-            .map(|m| m.as_str().to_string())
-            .collect()
+            .map(|m| (m.start(), m.as_str().to_string()))
+            .collect();
+        let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+        for re in &self.words {
+            for m in re.find_iter(&text) {
+                if taken.iter().any(|r| r.start < m.end() && m.start() < r.end) {
+                    continue;
+                }
+                taken.push(m.range());
+                let phrase = m.as_str().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                out.push((m.start(), phrase));
+            }
+        }
+        out.sort();
+        out.into_iter().map(|(_, l)| l).collect()
     }
 
     /// Literals in a maths piece that are not part of a formula (see the module comment).
@@ -346,6 +378,15 @@ fn the_lint_catches_what_it_should() {
     assert!(lits("so $\\partial L/\\partial b\n= -2(\\bar y - b)$ is zero").is_empty());
     assert!(lits("$$\nH = \\frac2n \\begin{pmatrix} 1 & 0 \\end{pmatrix}\n$$").is_empty());
     assert_eq!(lits("$$\n\\kappa = 13208\n$$"), ["13208"]);
+    // Results in words are caught as phrases, whatever their case and line-wrapping spaces.
+    assert_eq!(lits("a fraction per epoch — a few millionths."), ["a few millionths"]);
+    assert_eq!(lits("Some two  thousand page faults"), ["some two thousand"]);
+    assert_eq!(lits("tens of times larger, hundreds of steps"), ["tens of times", "hundreds of steps"]);
+    assert_eq!(lits("a hundred times larger, twice as many digits"), ["a hundred times larger", "twice as many"]);
+    assert_eq!(lits("about ten steps, a thousandth of it"), ["about ten", "a thousandth"]);
+    // Counting words that state no result are not: one step, two parameters, the first.
+    assert!(lits("one step, two parameters, three types, the first, once, the tenth row").is_empty());
+    assert!(lits("This book is about one model").is_empty());
 }
 
 /// Generated tables read like the prose: 2.4 × 10⁻¹⁵, not the programmer's 2.4e-15

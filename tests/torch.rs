@@ -272,12 +272,12 @@ fn diagnose_pytorch_lines_converge_as_predicted() {
     // The reader's own file, ill-conditioned: standardization with its constants.
     let rents = root().join("data/my-rents.csv");
     let settings = Settings::new(1e-5, 100);
-    if run_diagnose_lines(&rents, Some("surface (m2)"), Some("rent (EUR)"), settings).is_none() {
+    if run_diagnose_lines(&rents, Some("area (m2)"), Some("rent (EUR)"), settings).is_none() {
         return;
     }
     // The same with the summed loss.
     let sum = Settings { loss: linreg::modes::Reduction::Sum, ..settings };
-    run_diagnose_lines(&rents, Some("surface (m2)"), Some("rent (EUR)"), sum);
+    run_diagnose_lines(&rents, Some("area (m2)"), Some("rent (EUR)"), sum);
     // A well-conditioned file (x centred, κ < 10): the raw data with the best fixed step.
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("centred.csv");

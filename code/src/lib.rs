@@ -12,6 +12,7 @@ pub mod data;
 pub mod ddouble;
 pub mod diagnose;
 pub mod error;
+pub mod features;
 pub mod gd;
 pub mod grad;
 pub mod linalg;

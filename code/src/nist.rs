@@ -24,6 +24,8 @@ pub struct NistSet {
     pub residual_sd: f64,
     /// Certified R² (uncentred, 1 − RSS/Σy², for the models without intercept).
     pub r_squared: f64,
+    /// The certified analysis-of-variance table.
+    pub anova: CertifiedAnova,
     /// Whether the model has B0 (NoInt1/NoInt2 do not).
     pub intercept: bool,
     /// Degree of the polynomial in x, when there is a single predictor.
@@ -35,6 +37,20 @@ pub struct NistSet {
     /// [`ddouble::parse_decimal`] (zero for 1962, about 10⁻¹⁸ for 0.11019).
     pub predictor_tails: Vec<Vec<f64>>,
     pub y_tail: Vec<f64>,
+}
+
+/// NIST's "Certified Analysis of Variance Table": degrees of freedom, sums of squares and
+/// mean squares of the regression and the residual, and the F statistic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertifiedAnova {
+    pub df_regression: f64,
+    pub df_residual: f64,
+    pub ss_regression: f64,
+    pub ss_residual: f64,
+    pub ms_regression: f64,
+    pub ms_residual: f64,
+    /// Infinite for the exact fits Wampler1 and Wampler2 (their residual is 0).
+    pub f: f64,
 }
 
 impl NistSet {
@@ -77,13 +93,25 @@ impl NistSet {
     }
 
     /// Every certified value, labelled: coefficients, their standard deviations, the
-    /// residual standard deviation and R².
+    /// residual standard deviation, R² and the ANOVA table. An infinite F (an exact fit)
+    /// is left out: no finite estimate has a relative error against it, and the residual
+    /// sum of squares, certified 0 there, scores the same fact.
     pub fn certified_values(&self) -> Vec<(String, f64)> {
         let terms = self.terms();
         let mut out: Vec<(String, f64)> = terms.iter().zip(&self.certified).map(|(t, v)| (t.clone(), *v)).collect();
         out.extend(terms.iter().zip(&self.certified_sd).map(|(t, v)| (format!("sd({t})"), *v)));
         out.push(("residual sd".into(), self.residual_sd));
         out.push(("R²".into(), self.r_squared));
+        let a = &self.anova;
+        out.push(("df regression".into(), a.df_regression));
+        out.push(("df residual".into(), a.df_residual));
+        out.push(("SS regression".into(), a.ss_regression));
+        out.push(("SS residual".into(), a.ss_residual));
+        out.push(("MS regression".into(), a.ms_regression));
+        out.push(("MS residual".into(), a.ms_residual));
+        if a.f.is_finite() {
+            out.push(("F".into(), a.f));
+        }
         out
     }
 }
@@ -92,6 +120,17 @@ impl NistSet {
 /// label and has one: "Standard Deviation" also heads the column of the B lines.
 fn labelled_value(lines: &[&str], label: &str) -> Option<f64> {
     lines.iter().find_map(|l| l.trim_start().strip_prefix(label)?.split_whitespace().next()?.parse().ok())
+}
+
+/// The numbers after `label` on the first line within `lines` that starts with the label
+/// and has at least `count` of them (the ANOVA rows; "Residual" alone also heads the
+/// residual standard deviation). "Infinity" parses as f64's infinity.
+fn labelled_values(lines: &[&str], label: &str, count: usize) -> Option<Vec<f64>> {
+    lines.iter().find_map(|l| {
+        let values: Vec<f64> =
+            l.trim_start().strip_prefix(label)?.split_whitespace().map(|t| t.parse().ok()).collect::<Option<_>>()?;
+        (values.len() >= count).then_some(values)
+    })
 }
 
 /// Correct digits (LRE) of one method on one set, for every certified value.
@@ -108,17 +147,31 @@ pub struct Score {
 pub type LabelTest = fn(&str) -> bool;
 
 /// The groups of certified statistics a table reports, with the label test of each.
-pub const STATISTICS: [(&str, LabelTest); 4] = [
+pub const STATISTICS: [(&str, LabelTest); 8] = [
     ("coefficients", |l| l.starts_with('B')),
     ("std. deviations", |l| l.starts_with("sd(")),
     ("residual sd", |l| l == "residual sd"),
     ("R²", |l| l == "R²"),
+    ("degrees of freedom", |l| l.starts_with("df ")),
+    ("sums of squares", |l| l.starts_with("SS ")),
+    ("mean squares", |l| l.starts_with("MS ")),
+    ("F", |l| l == "F"),
 ];
+
+/// The ANOVA groups of [`STATISTICS`] (the last four).
+pub fn is_anova(label: &str) -> bool {
+    STATISTICS[4..].iter().any(|(_, group)| group(label))
+}
 
 impl Score {
     /// The worst LRE over every certified value.
     pub fn min(&self) -> f64 {
         self.lre.iter().map(|(_, v)| *v).fold(f64::INFINITY, f64::min)
+    }
+
+    /// The worst LRE over the ANOVA table.
+    pub fn min_anova(&self) -> f64 {
+        self.lre.iter().filter(|(l, _)| is_anova(l)).map(|(_, v)| *v).fold(f64::INFINITY, f64::min)
     }
 
     /// The worst LRE over one group of [`STATISTICS`].
@@ -141,6 +194,9 @@ pub fn score(set: &NistSet, method: linalg::Method, decimal: bool) -> Result<Sco
     estimates.extend(r.std_errors.iter().map(|se| se.unwrap_or(f64::NAN)));
     estimates.push(r.residual_sd.unwrap_or(f64::NAN));
     estimates.push(r.r2.unwrap_or(f64::NAN));
+    let a = &r.anova;
+    estimates.extend([a.df_regression as f64, a.df_residual as f64, a.ss_regression, a.ss_residual]);
+    estimates.extend([a.ms_regression, a.ms_residual, a.f.unwrap_or(f64::INFINITY)]);
     let lre = set
         .certified_values()
         .into_iter()
@@ -225,6 +281,19 @@ pub fn parse(name: &str, text: &str) -> Result<NistSet> {
         .ok_or_else(|| bad("no certified residual standard deviation".into()))?;
     let r_squared =
         labelled_value(certified_block, "R-Squared").ok_or_else(|| bad("no certified R-Squared".into()))?;
+    let regression = labelled_values(certified_block, "Regression", 4)
+        .ok_or_else(|| bad("no certified ANOVA row `Regression df SS MS F`".into()))?;
+    let residual = labelled_values(certified_block, "Residual", 3)
+        .ok_or_else(|| bad("no certified ANOVA row `Residual df SS MS`".into()))?;
+    let anova = CertifiedAnova {
+        df_regression: regression[0],
+        df_residual: residual[0],
+        ss_regression: regression[1],
+        ss_residual: residual[1],
+        ms_regression: regression[2],
+        ms_residual: residual[2],
+        f: regression[3],
+    };
 
     let header = lines[d0 - 2];
     let columns: Vec<&str> = header
@@ -269,6 +338,7 @@ pub fn parse(name: &str, text: &str) -> Result<NistSet> {
         certified_sd: sds,
         residual_sd,
         r_squared,
+        anova,
         intercept,
         degree,
         predictors: table,
@@ -285,13 +355,15 @@ mod tests {
     const TINY: &str = "NIST/ITL StRD\r\n\
 Dataset Name:  Tiny\r\n\
 File Format:   ASCII\r\n\
-               Certified Values  (lines 6 to 10)\r\n\
-               Data              (lines 13 to 15)\r\n\
+               Certified Values  (lines 6 to 12)\r\n\
+               Data              (lines 15 to 17)\r\n\
         B0        -0.5E-01     0.1\r\n\
         B1         2.0         0.2\r\n\
      Residual\r\n\
      Standard Deviation   0.0\r\n\
      R-Squared            1.0\r\n\
+Regression    1     8.0   8.0   Infinity\r\n\
+Residual      1     0.0   0.0\r\n\
 \r\n\
 Data:       y          x\r\n\
            1.95        1.0\r\n\
@@ -304,6 +376,11 @@ Data:       y          x\r\n\
         assert_eq!(s.certified, [-0.05, 2.0]);
         assert_eq!(s.certified_sd, [0.1, 0.2]);
         assert_eq!((s.residual_sd, s.r_squared), (0.0, 1.0));
+        let a = &s.anova;
+        assert_eq!((a.df_regression, a.df_residual, a.ss_regression, a.ss_residual), (1.0, 1.0, 8.0, 0.0));
+        assert_eq!((a.ms_regression, a.ms_residual, a.f), (8.0, 0.0, f64::INFINITY));
+        // The infinite F of an exact fit is not among the scored values.
+        assert!(s.certified_values().iter().all(|(l, _)| l != "F"));
         assert!(s.intercept);
         assert_eq!(s.degree, Some(1));
         assert_eq!(s.predictors, [vec![1.0, 2.0, 3.0]]);
@@ -315,16 +392,18 @@ Data:       y          x\r\n\
     #[test]
     fn malformed_texts_are_one_line_errors() {
         for (text, expected) in [
-            (TINY.replace("(lines 6 to 10)", "(somewhere)"), "no `Certified Values"),
-            (TINY.replace("5.95        3.0", "5.95        abc"), "line 15: a cell is not a finite number"),
-            (TINY.replace("3.95        2.0", "3.95"), "line 14: 1 cells, expected 2"),
+            (TINY.replace("(lines 6 to 12)", "(somewhere)"), "no `Certified Values"),
+            (TINY.replace("5.95        3.0", "5.95        abc"), "line 17: a cell is not a finite number"),
+            (TINY.replace("3.95        2.0", "3.95"), "line 16: 1 cells, expected 2"),
             (TINY.replace("Data:       y", "Dada:       y"), "expected the `Data:` column header"),
             (TINY.replace("B1         2.0", "B1         two"), "B1 has no numeric value"),
-            (TINY.replace("(lines 13 to 15)", "(lines 13 to 99)"), "no `Data (lines"),
+            (TINY.replace("(lines 15 to 17)", "(lines 15 to 99)"), "no `Data (lines"),
+            (TINY.replace("Regression    1     8.0   8.0   Infinity", "Regression    1     8.0"), "no certified ANOVA row `Regression"),
+            (TINY.replace("Residual      1     0.0   0.0", "Residual      1     zero   0.0"), "no certified ANOVA row `Residual"),
             (TINY.replace("R-Squared", "R-Sq"), "no certified R-Squared"),
             (TINY.replace("0.1\r\n", "\r\n"), "B0 has no standard deviation"),
         ] {
-            let msg = parse("Tiny", &text).unwrap_err().to_string();
+            let msg = parse("Tiny", &text).expect_err(expected).to_string();
             assert!(msg.contains(expected), "{msg}");
             assert!(!msg.contains('\n'));
         }
@@ -372,6 +451,15 @@ Data:       y          x\r\n\
         assert_eq!((filip.residual_sd, filip.r_squared), (0.334801051324544e-02, 0.996727416185620));
         let noint1 = sets.iter().find(|s| s.name == "NoInt1").unwrap();
         assert_eq!(noint1.terms(), ["B1"]);
-        assert_eq!(noint1.certified_values().len(), 4);
+        assert_eq!(noint1.certified_values().len(), 11);
+        // The ANOVA rows, as the files print them (Wampler5's MS(residual) ends in a bare
+        // point, "557028453333333.").
+        assert_eq!((filip.anova.df_regression, filip.anova.df_residual), (10.0, 71.0));
+        assert_eq!((filip.anova.ss_regression, filip.anova.f), (0.242391619837339, 2162.43954511489));
+        let wampler5 = sets.iter().find(|s| s.name == "Wampler5").unwrap();
+        assert_eq!(wampler5.anova.ms_residual, 557028453333333.0);
+        assert_eq!(wampler5.anova.f, 6.7552445824012241e-03);
+        let wampler1 = sets.iter().find(|s| s.name == "Wampler1").unwrap();
+        assert_eq!((wampler1.anova.ss_residual, wampler1.anova.f), (0.0, f64::INFINITY));
     }
 }

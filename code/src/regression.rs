@@ -30,6 +30,7 @@ pub struct Regression {
     pub centred: bool,
     /// √(RSS/(n − p)); `None` for an exact fit.
     pub residual_sd: Option<f64>,
+    /// The analysis-of-variance table NIST certifies beside the coefficients.
     pub anova: Anova,
     pub n: usize,
     pub df_resid: usize,
@@ -40,22 +41,24 @@ pub struct Regression {
     pub condition_number: f64,
 }
 
-/// The analysis-of-variance table NIST certifies beside the coefficients: the variation
-/// the model explains against what it leaves, and the F test of "every slope is 0".
-/// Sums of squares are centred with an intercept and uncentred without (as R²).
+/// The analysis of variance of a fit: how the variation of y splits into what the model
+/// explains and what it leaves. With an intercept the total is Σ(yᵢ − ȳ)² and the model
+/// has p − 1 degrees of freedom; without one (NIST's NoInt sets) it is Σyᵢ² and p.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Anova {
-    /// Coefficients besides the intercept (all of them without one).
-    pub df_model: usize,
-    pub df_resid: usize,
-    pub ss_model: f64,
-    pub ss_resid: f64,
-    /// SS/df; `None` where df is 0.
-    pub ms_model: Option<f64>,
-    pub ms_resid: Option<f64>,
-    /// MS_model / MS_resid; `None` where either is undefined or MS_resid is 0.
+    pub df_regression: usize,
+    pub df_residual: usize,
+    /// Total − RSS: the variation the model explains.
+    pub ss_regression: f64,
+    /// RSS = Σrᵢ².
+    pub ss_residual: f64,
+    /// Each sum of squares divided by its degrees of freedom.
+    pub ms_regression: f64,
+    pub ms_residual: f64,
+    /// F = MS(regression)/MS(residual); `None` for an exact fit (MS(residual) = 0, where
+    /// NIST certifies F as infinite) or a model with nothing but the intercept.
     pub f: Option<f64>,
-    /// P(F ≥ f) for F ~ F(df_model, df_resid).
+    /// P(F' ≥ F) for F' ~ F(df_regression, df_residual): the test of "every slope is 0".
     pub f_p: Option<f64>,
 }
 
@@ -156,17 +159,7 @@ pub fn tabulate(
     // after estimating a mean, n without one. Undefined without residual degrees of freedom.
     let df_total = if intercept { n - 1 } else { n } as f64;
     let adj_r2 = r2.filter(|_| df_resid > 0).map(|r2| 1.0 - (1.0 - r2) * df_total / df_resid as f64);
-    let df_model = if intercept { p - 1 } else { p };
-    // SS_model = total − RSS in the same arithmetic as R² (double-double when refined).
-    let ss_model = if s.extended { (total - rss_dd).to_f64() } else { total.to_f64() - rss };
-    let ms_model = (df_model > 0).then(|| ss_model / df_model as f64);
-    let ms_resid = (df_resid > 0).then(|| rss / df_resid as f64);
-    let f = ms_model.zip(ms_resid.filter(|m| *m > 0.0)).map(|(a, b)| a / b).filter(|f| f.is_finite());
-    let f_p = f.and_then(|f| {
-        let dist = FisherSnedecor::new(df_model as f64, df_resid as f64).ok()?;
-        Some(dist.sf(f).clamp(0.0, 1.0))
-    });
-    let anova = Anova { df_model, df_resid, ss_model, ss_resid: rss, ms_model, ms_resid, f, f_p };
+    let anova = anova(total, rss_dd, p - usize::from(intercept), df_resid, s.extended);
     Ok(Regression {
         terms,
         coefficients: s.theta.clone(),
@@ -187,11 +180,45 @@ pub fn tabulate(
     })
 }
 
+/// The ANOVA table from the total and residual sums of squares. Refined: every division
+/// and the difference total − RSS in double-double, which keeps the explained sum's digits
+/// when the residuals are most of the total (Wampler5: they are 99.8 % of it, so an f64
+/// difference would cancel almost three digits). Plain: in f64, as any double-precision
+/// tool computes it.
+fn anova(total: ddouble::Dd, rss: ddouble::Dd, df_regression: usize, df_residual: usize, extended: bool) -> Anova {
+    use ddouble::Dd;
+    let (ss_reg, ms_reg, ms_res, f) = if extended {
+        let ss_reg = total - rss;
+        let ms_reg = ss_reg / Dd::new(df_regression as f64);
+        let ms_res = rss / Dd::new(df_residual as f64);
+        let f = (ms_res.hi > 0.0 && df_regression > 0 && df_residual > 0).then(|| (ms_reg / ms_res).to_f64());
+        (ss_reg.to_f64(), ms_reg.to_f64(), ms_res.to_f64(), f)
+    } else {
+        let ss_reg = total.to_f64() - rss.to_f64();
+        let ms_reg = ss_reg / df_regression as f64;
+        let ms_res = rss.to_f64() / df_residual as f64;
+        (ss_reg, ms_reg, ms_res, (ms_res > 0.0 && df_regression > 0 && df_residual > 0).then(|| ms_reg / ms_res))
+    };
+    Anova {
+        df_regression,
+        df_residual,
+        ss_regression: ss_reg,
+        ss_residual: rss.to_f64(),
+        ms_regression: ms_reg,
+        ms_residual: ms_res,
+        f: f.filter(|v| v.is_finite()),
+        f_p: f.filter(|v| v.is_finite()).and_then(|f| {
+            let dist = FisherSnedecor::new(df_regression as f64, df_residual as f64).ok()?;
+            Some(dist.sf(f).clamp(0.0, 1.0))
+        }),
+    }
+}
+
 /// `v` to `digits` significant digits, fixed-point for moderate magnitudes and
 /// scientific beyond (as `%g`): a table a reader can scan. `fit --json` keeps every digit.
 pub fn sig(v: f64, digits: usize) -> String {
     if v == 0.0 || !v.is_finite() {
-        return if v == 0.0 { "0".into() } else { format!("{v}") };
+        return if v == 0.0 { "0".into() } else { "—".into() };
     }
     let exp = v.abs().log10().floor() as i32;
     if (-4..digits as i32).contains(&exp) {
@@ -234,8 +261,8 @@ impl Regression {
         let a = &self.anova;
         out.push_str(&format!(
             "F({}, {}) = {}, P(>F) = {}\n",
-            a.df_model,
-            a.df_resid,
+            a.df_regression,
+            a.df_residual,
             opt(a.f, D),
             opt(a.f_p, 3)
         ));
@@ -255,6 +282,7 @@ impl Regression {
 
     /// The JSON object of `fit --json` (null where a value is undefined).
     pub fn to_json(&self) -> serde_json::Value {
+        let finite = |v: f64| v.is_finite().then_some(v);
         let a = &self.anova;
         serde_json::json!({
             "terms": self.terms,
@@ -267,9 +295,9 @@ impl Regression {
             "adj_r2": self.adj_r2,
             "residual_sd": self.residual_sd,
             "anova": {
-                "df_model": a.df_model, "df_resid": a.df_resid,
-                "ss_model": a.ss_model, "ss_resid": a.ss_resid,
-                "ms_model": a.ms_model, "ms_resid": a.ms_resid,
+                "df_model": a.df_regression, "df_resid": a.df_residual,
+                "ss_model": a.ss_regression, "ss_resid": a.ss_residual,
+                "ms_model": finite(a.ms_regression), "ms_resid": finite(a.ms_residual),
                 "f": a.f, "f_p": a.f_p,
             },
             "n": self.n,
@@ -311,13 +339,15 @@ mod tests {
             assert!((r.r2.unwrap() - r2).abs() < 1e-14, "{m}");
             assert!((r.adj_r2.unwrap() - (1.0 - (1.0 - r2) * 3.0 / 2.0)).abs() < 1e-14, "{m}");
             assert_eq!((r.n, r.df_resid), (4, 2));
-            // ANOVA: SS_model = 18.9 − 0.082 on 1 df, MS_resid = 0.041; with one slope
-            // F = t_w², and F(1, 2)'s tail at t² is Student's two-sided tail at t.
+            // ANOVA by hand: SS(reg) = SST − RSS = 18.9 − 0.082 = 18.818 on 1 df, MS(res) =
+            // 0.041 on 2, F = 18.818/0.041; with one slope F = t_w², and F(1, 2)'s tail at t²
+            // is Student's two-sided tail at t.
             let a = &r.anova;
-            assert_eq!((a.df_model, a.df_resid), (1, 2));
-            assert!((a.ss_model - 18.818).abs() < 1e-12 && (a.ss_resid - 0.082).abs() < 1e-14, "{m}: {a:?}");
+            assert_eq!((a.df_regression, a.df_residual), (1, 2), "{m}");
+            assert!((a.ss_regression - 18.818).abs() < 1e-12 && (a.ss_residual - 0.082).abs() < 1e-14, "{m}: {a:?}");
+            assert!((a.ms_regression - 18.818).abs() < 1e-12 && (a.ms_residual - 0.041).abs() < 1e-14, "{m}: {a:?}");
             let f = 18.818 / 0.041;
-            assert!((a.f.unwrap() - f).abs() < 1e-10 * f && (f - t_w * t_w).abs() < 1e-9 * f, "{m}");
+            assert!((a.f.unwrap() - f).abs() < 1e-9 && (f - t_w * t_w).abs() < 1e-9 * f, "{m}: {a:?}");
             assert!((a.f_p.unwrap() - p_w).abs() < 1e-12, "{m}: {:?} vs {p_w}", a.f_p);
             // With 2 degrees of freedom t₀.₉₇₅ = (2q − 1)/√(2q(1 − q)) at q = 0.975.
             let t975 = 0.95 / (2.0f64 * 0.975 * 0.025).sqrt();
@@ -334,7 +364,8 @@ mod tests {
         assert_eq!(r.df_resid, 0);
         assert!(r.std_errors.iter().chain(&r.t).chain(&r.p).all(Option::is_none));
         assert!(r.conf_int.iter().all(Option::is_none) && r.residual_sd.is_none() && r.adj_r2.is_none());
-        assert_eq!((r.anova.f, r.anova.f_p, r.anova.ms_resid), (None, None, None));
+        assert_eq!((r.anova.f, r.anova.f_p), (None, None));
+        assert!(!r.anova.ms_residual.is_finite());
         let text = r.to_text();
         assert!(text.contains("exact fit") && !text.contains("NaN"), "{text}");
         let json = r.to_json().to_string();

@@ -163,8 +163,8 @@ fn adaptive_step_sizes() {
 }
 
 /// Appendix D: "Momentum buys a larger stable step; Nesterov's look-ahead buys a smaller one.
-/// Each sweep's last surviving rate lies below its limit, and the next rate of the grid lies
-/// above it and diverged"; Figure D.1: "each blow up above their own stability limit".
+/// Each sweep's last surviving rate lies at or below its limit (standardized gradient descent
+/// sits exactly on it, …), and the next rate of the grid lies above it and diverged"; Figure D.1: "each blow up above their own stability limit".
 #[test]
 fn sweep_respects_the_stability_limits() {
     for s in ["raw", "std"] {
@@ -172,6 +172,9 @@ fn sweep_respects_the_stability_limits() {
             let limit = v(&format!("{s}_{key}_stable_limit"));
             let (last, next) = (v(&format!("sweep_{s}_{key}_largest_stable")), v(&format!("sweep_{s}_{key}_first_diverged")));
             assert!(last <= limit * (1.0 + 1e-9) && next > limit, "{s} {key}: {last} ≤ {limit} < {next}");
+            // "sits exactly on it": the one case where "at" is needed, and nowhere else.
+            let on_limit = (last / limit - 1.0).abs() < 1e-9;
+            assert_eq!(on_limit, s == "std" && key == "gd", "{s} {key}: {last} vs {limit}");
         }
         assert!(v(&format!("{s}_momentum_stable_limit")) > v(&format!("{s}_gd_stable_limit")));
         assert!(v(&format!("{s}_nesterov_stable_limit")) < v(&format!("{s}_gd_stable_limit")));

@@ -146,7 +146,10 @@ fn the_table_uses_one_convention() {
 
 /// "Use momentum or Adam: they walk the valley faster, but they do not remove it" (introduction);
 /// "Adam eases the valley but does not remove it" (closing page). Faster than the best fixed
-/// step on the raw data; slower there than on standardized data, where the valley is gone.
+/// step on the raw data. Momentum is slower there than on standardized data, where the valley
+/// is gone; Adam first reaches ε sooner on raw data but relapses there (claims_ch07's
+/// `adam_relapses_when_its_effective_step_passes_the_stability_limit`), so for Adam "does not
+/// remove it" is the relapse, not the count.
 #[test]
 fn momentum_and_adam_walk_faster_but_do_not_remove_the_valley() {
     let j5 = json(ch5::build);
@@ -154,10 +157,10 @@ fn momentum_and_adam_walk_faster_but_do_not_remove_the_valley() {
     let best_gd = num(&j5, "iters_raw");
     for key in ["momentum", "adam"] {
         let raw = num(&j7, &format!("{key}_raw_iterations"));
-        let std = num(&j7, &format!("{key}_std_iterations"));
         assert!(raw < best_gd / 10.0, "{key}: {raw} against gradient descent's {best_gd}");
-        assert!(raw > std, "{key}: raw {raw}, standardized {std}");
     }
+    let (raw, std) = (num(&j7, "momentum_raw_iterations"), num(&j7, "momentum_std_iterations"));
+    assert!(raw > std, "momentum: raw {raw}, standardized {std}");
     // "Standardize … every direction is learnt at the same pace": κ = 1 there.
     assert!((num(&j7, "kappa_std") - 1.0).abs() < 1e-9);
 }

@@ -14,6 +14,7 @@ const BINARIES: &[&str] = &[
     env!("CARGO_BIN_EXE_chapter8"),
     env!("CARGO_BIN_EXE_chapter9"),
     env!("CARGO_BIN_EXE_chapter10"),
+    env!("CARGO_BIN_EXE_chapter11"),
 ];
 
 fn run(bin: &str, args: &[&str]) -> Output {

@@ -249,7 +249,7 @@ fn the_books_example_is_what_the_binary_prints() {
 /// (tests/torch.rs runs them under torch and checks the step count they state).
 #[test]
 fn the_report_ends_with_pasteable_pytorch_lines() {
-    let args = ["--data", concat!(env!("CARGO_MANIFEST_DIR"), "/../data/my-rents.csv"), "--x", "surface (m2)", "--y", "rent (EUR)", "--lr", "1e-5", "--epochs", "100"];
+    let args = ["--data", concat!(env!("CARGO_MANIFEST_DIR"), "/../data/my-rents.csv"), "--x", "area (m2)", "--y", "rent (EUR)", "--lr", "1e-5", "--epochs", "100"];
     let o = diagnose(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8(o.stdout).unwrap();

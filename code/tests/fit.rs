@@ -252,6 +252,12 @@ fn every_nist_set_through_the_cli_reproduces_the_chapter() {
         got.extend(floats(&v["std_errors"]));
         got.push(v["residual_sd"].as_f64().unwrap());
         got.push(v["r2"].as_f64().unwrap());
+        // The ANOVA table, in nist::certified_values' order (F only where NIST certifies a finite one).
+        let a = &v["anova"];
+        got.extend(["df_model", "df_resid", "ss_model", "ss_resid", "ms_model", "ms_resid"].map(|k| a[k].as_f64().unwrap()));
+        if set.certified_values().iter().any(|(l, _)| l == "F") {
+            got.push(a["f"].as_f64().unwrap());
+        }
         let library = nist::score(&set, Method::Refined, false).unwrap();
         let certified = set.certified_values();
         assert_eq!(got.len(), certified.len(), "{}", set.name);

@@ -6,6 +6,7 @@ pub const ABOUT: &str = "Chapter 8: reverse-mode autodiff from scratch, checked 
 
 use crate::autodiff::{Tape, Var};
 use crate::data::Dataset;
+use crate::ddouble::Dd;
 use crate::error::Result;
 use crate::grad::{finite_differences, gradients};
 use crate::loss::mse;
@@ -116,6 +117,32 @@ pub fn autodiff_gradient(x: &[f64], y: &[f64], (w0, b0): (f64, f64)) -> (f64, f6
     (tape.grad(w), tape.grad(b))
 }
 
+/// The step of [`finite_differences`] at the check point (1e-6 · max(|θ|, 1), and both
+/// coordinates of [`CHECK`] are below 1).
+pub const FD_STEP: f64 = 1e-6;
+
+/// The MSE in double-double: each residual y − (w·x + b) and its square without rounding
+/// to f64 (up to about 10⁻³²).
+fn mse_dd(x: &[f64], y: &[f64], w: f64, b: f64) -> Dd {
+    let sum = x.iter().zip(y).fold(Dd::new(0.0), |acc, (&xi, &yi)| {
+        let r = Dd::new(yi) - Dd::new(w) * xi - Dd::new(b);
+        acc + r * r
+    });
+    sum / Dd::new(x.len() as f64)
+}
+
+/// [`finite_differences`]' central quotients with the loss in double-double. The steps
+/// w ± h are f64 numbers whose difference is exact (Sterbenz), and the quotient uses it.
+pub fn central_difference_dd(x: &[f64], y: &[f64], at: (f64, f64)) -> (f64, f64) {
+    let (w, b) = at;
+    let hw = FD_STEP * w.abs().max(1.0);
+    let hb = FD_STEP * b.abs().max(1.0);
+    let q = |plus: Dd, minus: Dd, step: f64| ((plus - minus) / Dd::new(step)).to_f64();
+    let dw = q(mse_dd(x, y, w + hw, b), mse_dd(x, y, w - hw, b), (w + hw) - (w - hw));
+    let db = q(mse_dd(x, y, w, b + hb), mse_dd(x, y, w, b - hb), (b + hb) - (b - hb));
+    (dw, db)
+}
+
 pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let s = Standardized::of(&d.x, &d.y)?;
     let mut r = Report::new();
@@ -128,6 +155,17 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let diff = |a: f64, b: f64| (a - b).abs();
     tiny(&mut r, "auto_hand_max_diff", diff(auto.0, hand.0).max(diff(auto.1, hand.1)));
     tiny(&mut r, "auto_fd_max_diff", diff(auto.0, fd.0).max(diff(auto.1, fd.1)));
+    // The loss is quadratic, so a central difference has no truncation error: the gap is
+    // the rounding of L(w ± h), of order ε·L/h. The same quotient with L in double-double
+    // shows it: the gap shrinks to the tape's own rounding.
+    let fd_dd = central_difference_dd(&s.x, &s.y, CHECK);
+    let dd_gap = diff(auto.0, fd_dd.0).max(diff(auto.1, fd_dd.1));
+    // Zero up to rounding: quoted as a bound, so the snapshot does not lock the noise.
+    let power = if dd_gap < 1e-15 { -15 } else { dd_gap.log10().ceil() as i32 };
+    let superscript: String =
+        power.to_string().chars().map(|c| if c == '-' { '⁻' } else { "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().nth(c as usize - '0' as usize).unwrap() }).collect();
+    r.text("auto_fd_dd_bound", &format!("10{superscript}"));
+    tiny(&mut r, "fd_rounding_scale", f64::EPSILON * mse(&s.x, &s.y, CHECK.0, CHECK.1) / FD_STEP);
     r.file("ch8-gradient-check.md", check_table(auto, hand, fd));
 
     // Accumulation: the same backward twice.
@@ -327,8 +365,11 @@ mod tests {
         // Same arithmetic up to the order of the sums: rounding only, at every iteration.
         assert!(v("train_max_rel_diff") <= 1e-12, "{}", v("train_max_rel_diff"));
         assert!(v("auto_hand_max_diff") < 1e-14);
-        // Central differences with h = 1e-6 are good to ~1e-9 here.
-        assert!(v("auto_fd_max_diff") < 1e-8);
+        // The f64 central difference is off by rounding, ε·L/h within a factor of 100; in
+        // double-double it agrees with the tape to the tape's own rounding.
+        let scale = v("fd_rounding_scale");
+        assert!(v("auto_fd_max_diff") < 100.0 * scale && v("auto_fd_max_diff") > scale / 100.0, "{}", v("auto_fd_max_diff"));
+        assert_eq!(r.json()["auto_fd_dd_bound"], "10⁻¹⁵");
         assert_eq!(v("twice_ratio"), 2.0);
         // After 200 steps of rate 0.1 on a Hessian 2·I the run is at the optimum.
         assert!((v("train_w") - v("w_opt")).abs() < 1e-12);

@@ -10,7 +10,9 @@ use crate::autodiff::Reduction;
 use crate::data::{self, BOOK_SEED, Dataset};
 use crate::error::{Error, Result};
 use crate::nn::{Adam, MSELoss, fit, train};
+use crate::plot::{self, DrawResult, palette};
 use crate::report::{Report, fmt_sig};
+use plotters::prelude::*;
 use crate::standardize::{Divisor, Scaling};
 use crate::stats;
 
@@ -27,6 +29,41 @@ pub const FIX_LR: f64 = 0.1;
 pub const ADAM_LR: f64 = 0.1;
 pub const ADAM_LONG: usize = 1000;
 pub const SURFACES: [f64; 4] = [30.0, 50.0, 70.0, 90.0];
+/// The what-if of the notebook's run on a data set of this many rows.
+pub const WHAT_IF_N: usize = 100;
+/// Exercise 1's data-set size.
+pub const EXERCISE_N: usize = 200;
+
+/// The first step after which a run's distance to the optimum stops shrinking by at least
+/// half per step: where rounding, not the iteration, sets the distance. `None` if it
+/// shrinks to the end.
+pub fn steps_to_rounding(dist: &[f64]) -> Option<usize> {
+    dist.windows(2).position(|d| d[1] > 0.5 * d[0])
+}
+
+/// The notebook's summed-loss SGD in float32, as its tensors are: standardized x and y
+/// rounded to f32, the gradient Σ 2rᵢxᵢ, Σ 2rᵢ summed in f32. The distance to the f64
+/// optimum after each step.
+pub fn notebook_run_f32(x: &[f64], y: &[f64], start: (f64, f64), lr: f64, steps: usize, opt: (f64, f64)) -> Vec<f64> {
+    let x: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+    let y: Vec<f32> = y.iter().map(|&v| v as f32).collect();
+    let (mut w, mut b) = (start.0 as f32, start.1 as f32);
+    let lr = lr as f32;
+    let dist = |w: f32, b: f32| (w as f64 - opt.0).hypot(b as f64 - opt.1);
+    let mut out = vec![dist(w, b)];
+    for _ in 0..steps {
+        let (mut gw, mut gb) = (0f32, 0f32);
+        for (xi, yi) in x.iter().zip(&y) {
+            let r = w * xi + b - yi;
+            gw += 2.0 * r * xi;
+            gb += 2.0 * r;
+        }
+        w -= lr * gw;
+        b -= lr * gb;
+        out.push(dist(w, b));
+    }
+    out
+}
 
 /// The reader's data set, the line behind it and the layer's starting point.
 pub struct ReaderProblem {
@@ -112,8 +149,18 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("nb_sample_w_factor", (1.0 - NB_LR * n as f64 * h_ww_s).abs(), 3);
     r.number_sci("nb_sample_dist_1", dist_s(1), 2);
     r.number_sci("nb_sample_dist_2", dist_s(2), 2);
-    let settled = (0..=NB_ITERATIONS).find(|&k| dist_s(k) < 1e-14).map_or(-1, |k| k as i64);
+    let dists: Vec<f64> = (0..=NB_ITERATIONS).map(dist_s).collect();
+    let settled = steps_to_rounding(&dists).map_or(-1, |k| k as i64);
     r.integer("nb_sample_steps_to_rounding", settled);
+    // The notebook's own precision: float32 reaches its rounding level sooner.
+    let d32 = notebook_run_f32(&xs, &ys, NB_START, NB_LR, NB_ITERATIONS, opt_s);
+    let settled32 = steps_to_rounding(&d32);
+    r.integer("nb_sample_f32_steps_to_rounding", settled32.map_or(-1, |k| k as i64));
+    r.number_sci("nb_sample_f32_floor", settled32.map_or(f64::NAN, |k| d32[k]), 1);
+    // What-ifs on settings: the same rate on WHAT_IF_N rows; exercise 1's one-step rate.
+    r.number("what_if_rate", NB_LR * WHAT_IF_N as f64, 3);
+    r.integer("what_if_n", WHAT_IF_N as i64);
+    r.number("exercise_one_step_rate", 1.0 / c.lambda_max / EXERCISE_N as f64, 3);
 
     // The reader's run, on raw data, then standardized.
     let ReaderProblem { x, y, truth: (a, b), init } = reader_problem(BOOK_SEED);
@@ -136,9 +183,26 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let rc = crate::curvature::Curvature::of(&x);
     r.number("reader_kappa", rc.condition_number(), 4);
     r.number("reader_lambda_min", rc.lambda_min, 3);
+    // Per epoch the flat direction's error shrinks by the fraction ηλmin; even at the
+    // largest stable rate 2/λmax that fraction is only 2/κ.
+    r.number_sci("reader_flat_fraction", READER_LR * rc.lambda_min, 1);
+    r.number_sci("reader_flat_fraction_best", 2.0 / rc.condition_number(), 2);
+    // The mean loss's off-diagonal ∂²L/∂w∂b = 2x̄ (Σxᵢ is XᵀX's, half the summed loss's).
+    r.number("reader_h_wb", rc.hessian[0][1], 4);
+    // Exercise 2: the summed loss multiplies the rate by n.
+    r.number_sci("reader_sum_effective_lr", READER_LR * x.len() as f64, 1);
+    r.integer("reader_n", x.len() as i64);
     let sr = Standardized::of(&x, &y)?;
     let fixed = fit(&sr.x, &sr.y, (0.0, 0.0), mean_loss, FIX_LR, READER_EPOCHS);
     let (fw, fb) = sr.unscale((fixed.weight[READER_EPOCHS], fixed.bias[READER_EPOCHS]));
+    let fixed_b: Vec<f64> = fixed.weight.iter().zip(&fixed.bias).map(|(&w, &b)| sr.unscale((w, b)).1).collect();
+    r.file("ch9-reader-run.svg", reader_figure(&raw.weight, &raw.bias, &fixed_b, (rw_star, rb_star))?);
+    // Figure 9.1's alt text: which curve arrives first (epochs until 99 % of the way; −1: never).
+    let arrival = |v: &[f64], target: f64| {
+        v.iter().position(|&t| (t - v[0]) / (target - v[0]) >= 0.99).map_or(-1, |k| k as i64)
+    };
+    r.integer("reader_w_epochs_to_99pct", arrival(&raw.weight, rw_star));
+    r.integer("fix_b_epochs_to_99pct", arrival(&fixed_b, rb_star));
     r.number("fix_w", fw, 6).number("fix_b", fb, 4);
     super::ch8::tiny(&mut r, "fix_b_gap", (fb - rb_star).abs());
     // Adam's per-parameter steps undo the difference in gradient *scale*, but not the
@@ -181,6 +245,37 @@ pub fn reader_run_f32(x: &[f64], y: &[f64], init: (f64, f64), lr: f64, epochs: u
         b -= lr * gb / n;
     }
     (w, b)
+}
+
+/// Figure 9.1: how much of its way each parameter has covered, epoch by epoch, in the
+/// reader's run (raw data) and in the standardized fix (its bias mapped back to euros).
+fn reader_figure(w: &[f64], b: &[f64], fixed_b: &[f64], (w_star, b_star): (f64, f64)) -> Result<String> {
+    let way = |v: &[f64], target: f64| -> Vec<(f64, f64)> {
+        v.iter().enumerate().map(|(k, &t)| (k as f64, (t - v[0]) / (target - v[0]))).collect()
+    };
+    let series = [way(w, w_star), way(b, b_star), way(fixed_b, b_star)];
+    let labels = ["weight w (raw data)", "bias b (raw data)", "bias b (standardized, mapped back)"];
+    let colours = [palette::DATA, palette::ORANGE, palette::PURPLE];
+    let lo = series.iter().flatten().map(|p| p.1).fold(0.0, f64::min);
+    let hi = series.iter().flatten().map(|p| p.1).fold(1.0, f64::max);
+    plot::render(plot::SIZE, |area| -> DrawResult {
+        let mut chart = ChartBuilder::on(area)
+            .caption("The reader's run: the weight arrives, the bias does not", plot::caption_style())
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(plot::axis_range(0.0, (w.len() - 1) as f64, 0.0), plot::axis_range(lo, hi, 0.08))?;
+        plot::style_mesh(&mut chart, "epoch", "share of the way to the optimum")?;
+        for ((pts, label), colour) in series.iter().zip(labels).zip(colours) {
+            chart
+                .draw_series(LineSeries::new(pts.iter().copied(), colour.stroke_width(3)))?
+                .label(label)
+                .legend(plot::line_glyph(colour, 3));
+        }
+        let drawn: Vec<&[(f64, f64)]> = series.iter().map(|s| s.as_slice()).collect();
+        plot::draw_legend_clear(&mut chart, &drawn, &labels)?;
+        Ok(())
+    })
 }
 
 fn predictions_table(d: &Dataset, (w, b): (f64, f64)) -> String {

@@ -11,6 +11,7 @@ pub mod ch7;
 pub mod ch8;
 pub mod ch9;
 pub mod ch10;
+pub mod ch11;
 
 use crate::data::Dataset;
 use crate::error::Result;
@@ -55,4 +56,5 @@ pub const ALL: &[Chapter] = &[
     Chapter { name: "chapter8", dir: "ch8", about: ch8::ABOUT, build: ch8::build },
     Chapter { name: "chapter9", dir: "ch9", about: ch9::ABOUT, build: ch9::build },
     Chapter { name: "chapter10", dir: "ch10", about: ch10::ABOUT, build: ch10::build },
+    Chapter { name: "chapter11", dir: "ch11", about: ch11::ABOUT, build: ch11::build },
 ];

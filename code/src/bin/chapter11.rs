@@ -1,0 +1,5 @@
+//! Chapter 11: `cargo run --bin chapter11 -- --help`.
+
+fn main() -> std::process::ExitCode {
+    linreg::cli::chapter_main("chapter11")
+}
