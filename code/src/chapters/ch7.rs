@@ -190,7 +190,7 @@ fn entries(s: &Setting, best: &dyn Fn(&str) -> f64) -> Vec<Entry> {
 /// gradient sequences and steps. At step t, with weights β₁ᵏ on the gradient k steps back,
 ///   |m̂|/√v̂ = (1−β₁)/(1−β₁ᵗ) · |Σ β₁ᵏ g| / √((1−β₂)/(1−β₂ᵗ) · Σ β₂ᵏ g²),
 /// and Cauchy–Schwarz (β₁ᵏ g = (β₁/√β₂)ᵏ · √β₂ᵏ g) bounds it by
-///   (1−β₁)/(1−β₁ᵗ) · √((1−β₂ᵗ)/(1−β₂)) · √(Σ_{k<t} (β₁²/β₂)ᵏ),
+///   (1−β₁)/(1−β₁ᵗ) · √((1−β₂ᵗ)/(1−β₂)) · √(Σₖ₌₀ᵗ⁻¹ (β₁²/β₂)ᵏ),
 /// reached by gradients that grow by β₂/β₁ per step. The bound rises with t towards
 /// (1−β₁)/√((1−β₂)(1 − β₁²/β₂)); this returns its largest value over t.
 pub fn adam_step_bound(beta1: f64, beta2: f64) -> f64 {
