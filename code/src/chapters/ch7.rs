@@ -930,16 +930,8 @@ fn trajectory_figure(s: &Setting, traces: &[(&str, Trace)], standardized: bool, 
             // Opaque (grey at 70 % is 2.6:1 on white, under the 3:1 every mark keeps).
             let col_line = col.mix(1.0);
             // Only the parts of the path inside the window (large Adam steps leave it).
-            let mut segments = vec![Vec::new()];
             // Every step: thinning would hide the alternating steps of a zig-zag.
-            for i in 0..t.w.len() {
-                if inside(t.w[i], t.b[i]) {
-                    segments.last_mut().expect("never empty").push((t.w[i], t.b[i]));
-                } else if !segments.last().expect("never empty").is_empty() {
-                    segments.push(Vec::new());
-                }
-            }
-            for seg in segments.into_iter().filter(|s| s.len() > 1) {
+            for seg in segments_inside(t, inside) {
                 chart.draw_series(LineSeries::new(seg, col_line.stroke_width(width)))?;
             }
             chart
@@ -986,16 +978,8 @@ fn trajectory_panels(s: &Setting, traces: &[(&str, Trace)], frame: Frame) -> Res
                 chart.draw_series(contour::contour(&grid, level).into_iter().map(|seg| PathElement::new(seg.to_vec(), col.stroke_width(1))))?;
             }
             let inside = |w: f64, b: f64| (wlo..=whi).contains(&w) && (blo..=bhi).contains(&b);
-            let mut segments = vec![Vec::new()];
-            for i in 0..t.w.len() {
-                if inside(t.w[i], t.b[i]) {
-                    segments.last_mut().expect("never empty").push((t.w[i], t.b[i]));
-                } else if !segments.last().expect("never empty").is_empty() {
-                    segments.push(Vec::new());
-                }
-            }
             let col = panel_colour(key);
-            for seg in segments.into_iter().filter(|s| s.len() > 1) {
+            for seg in segments_inside(t, inside) {
                 chart.draw_series(LineSeries::new(seg, col.stroke_width(2)))?;
             }
             chart.draw_series([Circle::new((s.start[0], s.start[1]), 4, palette::INK.filled())])?;
@@ -1104,6 +1088,22 @@ fn minibatch_figure(clouds: &[(usize, Vec<[f64; 2]>)], frame: plot::Frame) -> Re
         plot::legend(&mut chart, &area, frame, &each, &labels)?;
         Ok(())
     })
+}
+
+
+/// The runs of a path's points that lie inside the window, each as one polyline of at
+/// least two points: a step that leaves the window breaks the line instead of drawing a
+/// segment across the plot.
+fn segments_inside(t: &Trace, inside: impl Fn(f64, f64) -> bool) -> Vec<Vec<(f64, f64)>> {
+    let mut segments = vec![Vec::new()];
+    for (&w, &b) in t.w.iter().zip(&t.b) {
+        if inside(w, b) {
+            segments.last_mut().expect("never empty").push((w, b));
+        } else if !segments.last().expect("never empty").is_empty() {
+            segments.push(Vec::new());
+        }
+    }
+    segments.into_iter().filter(|s| s.len() > 1).collect()
 }
 
 #[cfg(test)]
