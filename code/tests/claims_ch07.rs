@@ -12,9 +12,14 @@ use linreg::optimizers::{AdaGrad, Adam, Momentum, Optimizer, RmsProp, reach};
 use linreg::quadratic::Quadratic;
 use serde_json::Value;
 
+fn report() -> &'static linreg::report::Report {
+    static R: OnceLock<linreg::report::Report> = OnceLock::new();
+    R.get_or_init(|| ch7::build(&paris_rents(BOOK_SEED)).expect("chapter 7 builds").0)
+}
+
 fn values() -> &'static Value {
     static V: OnceLock<Value> = OnceLock::new();
-    V.get_or_init(|| ch7::build(&paris_rents(BOOK_SEED)).expect("chapter 7 builds").0.json())
+    V.get_or_init(|| report().json())
 }
 
 fn v(key: &str) -> f64 {
@@ -83,6 +88,27 @@ fn gradient_descent_reaches_the_predicted_error() {
     assert_eq!(values()["gd_best_raw_status"], "not within budget");
     let (m, p) = (v("gd_best_raw_error"), v("gd_best_raw_error_predicted"));
     assert!((m / p - 1.0).abs() < 1e-3, "{m} vs {p}");
+}
+
+/// "RMSprop … ends circling the optimum. Where on that cycle it stops, and on standardized data
+/// even how wide the cycle is, is decided by rounding": the second arithmetic (gradient summed
+/// point by point, start a few ulps away) moves RMSprop's last point in both settings (the
+/// table shows "a cycle", not a final value), keeps the raw error to two digits, and moves the
+/// standardized error by more than 10 %; the plain methods' unfinished runs do not move.
+#[test]
+fn rmsprop_cycles_where_rounding_decides() {
+    let table = report().file_text("optimizers.md").expect("the optimizer table");
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| RMSprop")).collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|l| l.ends_with("| a cycle | a cycle |")), "{rows:?}");
+    let (raw, raw_alt) = (v("rmsprop_raw_error"), v("rmsprop_raw_error_alt"));
+    assert!((raw / raw_alt - 1.0).abs() < 0.01, "{raw} vs {raw_alt}");
+    let (std, std_alt) = (v("rmsprop_std_error"), v("rmsprop_std_error_alt"));
+    assert!((std / std_alt - 1.0).abs() > 0.1, "{std} vs {std_alt}");
+    for key in ["gd_inv_raw", "gd_best_raw"] {
+        let (e, alt) = (v(&format!("{key}_error")), v(&format!("{key}_error_alt")));
+        assert!((e / alt - 1.0).abs() < 1e-6, "{key}: {e} vs {alt}");
+    }
 }
 
 /// "Adam and AdaGrad get there without knowing H … RMSprop with a constant step does not"

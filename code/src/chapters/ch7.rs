@@ -14,6 +14,7 @@ use crate::curvature::Curvature;
 use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
 use crate::gd::{self, Reach, Trace};
+use crate::grad;
 use crate::optimizers::{
     AdaGrad, Adam, Gd, Momentum, Nesterov, Newton, Optimizer, RmsProp, reach_by, run, run_quadratic,
 };
@@ -75,6 +76,9 @@ struct Setting {
     start: [f64; 2],
     /// Back to (w, b) in €/m² and €.
     to_raw: Box<dyn Fn([f64; 2]) -> [f64; 2]>,
+    /// The data in this setting's units, for the gradient summed point by point (the second
+    /// arithmetic; `q` sums them once, into H and c).
+    data: [Vec<f64>; 2],
 }
 
 /// The optimizers of the sweep, at step size `lr` (momentum and Nesterov with β = 0.9).
@@ -219,6 +223,27 @@ fn predicted(rho: f64, shrink: f64) -> f64 {
 /// step multiplies it by f = 1 − ηλ (heavy ball) or 1 − (1 + β)ηλ (Nesterov), which fixes
 /// B = f/r − 1. Returns the first t at which the error rebuilt from both directions is
 /// below `eps` (a root r = 0 leaves nothing after two steps).
+/// Where a run ends when its steps are computed in another order.
+struct AltEnd {
+    error: f64,
+    end: [f64; 2],
+}
+
+/// The run of optimizer `key` in setting `s` again, with the gradient summed over the data
+/// point by point, as PyTorch's autograd does, instead of from H·θ − c, and from a start a
+/// few rounding units away (as another order of standardizing would put it). A method's
+/// result survives both; a cycle whose size rounding decides does not.
+fn second_arithmetic(s: &Setting, best: &dyn Fn(&str) -> f64, key: &str, raw_error: &dyn Fn([f64; 2]) -> f64) -> AltEnd {
+    let mut opt = entries(s, best).into_iter().find(|f| f.key == key).expect("the same list").opt;
+    let [x, y] = &s.data;
+    // The start a few units in the last place away: where standardizing rounded differently.
+    let start = s.start.map(|v| f64::from_bits(v.to_bits() + 4));
+    let trace = run(opt.as_mut(), start, BUDGET, |t, _| grad::gradients(x, y, t[0], t[1]).into(), |t| s.q.loss(t));
+    let last = [trace.w.last().copied().unwrap_or(f64::NAN), trace.b.last().copied().unwrap_or(f64::NAN)];
+    let end = (s.to_raw)(last);
+    AltEnd { error: raw_error(end), end }
+}
+
 fn transient_prediction(s: &Setting, (eta, beta, nesterov): (f64, f64, bool), eps: f64, error: &dyn Fn([f64; 2]) -> f64) -> Option<usize> {
     let (q, c) = (&s.q, &s.c);
     let e0 = [s.start[0] - q.star[0], s.start[1] - q.star[1]];
@@ -270,13 +295,21 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     }
     let raw_error = move |t: [f64; 2]| (t[0] - star[0]).hypot(t[1] - star[1]) / star[0].hypot(star[1]).max(f64::MIN_POSITIVE);
     let settings = [
-        Setting { key: "raw", q: q_raw, c: Curvature::of(&d.x), start: [START.0, START.1], to_raw: Box::new(|t| t) },
+        Setting {
+            key: "raw",
+            q: q_raw,
+            c: Curvature::of(&d.x),
+            start: [START.0, START.1],
+            to_raw: Box::new(|t| t),
+            data: [d.x.clone(), d.y.clone()],
+        },
         Setting {
             key: "std",
             q: q_std,
             c: Curvature::of(&xs),
             start: <[f64; 2]>::from(st.to_standardized(START)),
             to_raw: Box::new(move |t| st.to_original((t[0], t[1])).into()),
+            data: [xs.clone(), ys.clone()],
         },
     ];
     let c = settings[0].c;
@@ -392,6 +425,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
          |---|---|---:|---:|---:|---:|\n",
     );
     let mut shown = Vec::new();
+    let mut cycles = false;
     for (i, s) in settings.iter().enumerate() {
         let best = |key: &str| sweeps[i].iter().find(|(k, _, _)| *k == key).map_or(1e-3, |c| c.2);
         let e0 = s.q.relative_error(s.start);
@@ -402,11 +436,27 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             let (end, theta) = reach_by(e.opt.as_mut(), &s.q, s.start, EPS, BUDGET, |t| raw_error(to_raw(t)));
             let [w, b] = to_raw(theta);
             let key = format!("{}_{}", e.key, s.key);
+            let (mut shown_w, mut shown_b) = (fmt_sig(w, 7), fmt_sig(b, 7));
             let (measured, status, count) = match end {
                 Reach::Reached(k) => (fmt_count(k as f64), "reached", k as i64),
                 Reach::NotReached { error, .. } => {
-                    r.number_sci(&format!("{key}_error"), error, 2);
-                    (format!("not within {} (error {})", fmt_count(BUDGET as f64), fmt_sci(error, 1)), "not within budget", -1)
+                    // The second arithmetic: the same run on the error θ − θ* with the gradient
+                    // H·(θ − θ*), the same steps in exact arithmetic. A run that ends in a cycle
+                    // (RMSprop) ends where rounding puts it: what moves is not quoted.
+                    let alt = second_arithmetic(s, &best, e.key, &raw_error);
+                    r.number_sci(&format!("{key}_error"), error, 2).number_sci(&format!("{key}_error_alt"), alt.error, 2);
+                    let [w2, b2] = alt.end;
+                    if fmt_sig(w2, 7) != shown_w || fmt_sig(b2, 7) != shown_b {
+                        (shown_w, shown_b) = ("a cycle".into(), "a cycle".into());
+                        cycles = true;
+                    }
+                    let within = format!("not within {}", fmt_count(BUDGET as f64));
+                    if fmt_sci(error, 1) == fmt_sci(alt.error, 1) {
+                        (format!("{within} (error {})", fmt_sci(error, 1)), "not within budget", -1)
+                    } else {
+                        let (lo, hi) = (error.min(alt.error), error.max(alt.error));
+                        (format!("{within} (error {} to {}: rounding decides)", fmt_sci(lo, 1), fmt_sci(hi, 1)), "not within budget", -1)
+                    }
                 }
                 Reach::Diverged(k) => (format!("diverged at {k}"), "diverged", -1),
             };
@@ -436,8 +486,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
                 label(e.key),
                 if s.key == "raw" { "raw" } else { "standardized" },
                 e.params,
-                fmt_sig(w, 7),
-                fmt_sig(b, 7)
+                shown_w,
+                shown_b
             );
             if s.key == "raw" {
                 rates += &format!(
@@ -457,6 +507,11 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             }
         }
         shown.push(traces);
+    }
+    if cycles {
+        table += "\n*A cycle*: the run ends going round the optimum, and its last point moves when the same \
+                  steps are computed another way (the gradient summed point by point, from a start a few \
+                  rounding units away), so no final value is shown.\n";
     }
     r.file("optimizers.md", table);
     r.file("rates.md", rates);
