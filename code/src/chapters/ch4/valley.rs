@@ -316,7 +316,7 @@ const TRAJECTORY_TITLE: &str = "Gradient descent drops into the valley, then sta
 /// phone in a band of its own below it ([`INSET_BAND`]).
 fn trajectory_layout(frame: Frame, entries: usize) -> ((u32, u32), Room) {
     let legend = plot::legend_room(Frame::Narrow, entries);
-    (frame.size((plot::SIZE.0, 512 + legend), 470 + legend + INSET_BAND), Room { right: 0, bottom: legend })
+    (frame.size((plot::SIZE.0, 513 + legend), 470 + legend + INSET_BAND), Room { right: 0, bottom: legend })
 }
 
 /// Height of the phone's band for Figure 2.3's view, under the legend.
