@@ -231,7 +231,6 @@ fn valley_chart<'a, 'b>(area: &'a Area<'b>, frame: Frame, (wr, br): ((f64, f64),
 
 /// [`valley_chart`] with the figure's mesh, the contour lines of `grid` and the valley
 /// floor (dashed purple, labelled `floor_label`) drawn.
-#[allow(clippy::too_many_arguments)]
 fn valley_map<'a, 'b>(
     area: &'a Area<'b>,
     frame: Frame,
