@@ -295,8 +295,11 @@ pub fn eigen_figure(d: &Dataset, c: &Curvature, t: &Trace, frame: Frame) -> Resu
     })
 }
 
+/// Entries of the path figure's legend: its layout keeps room for them below the plot.
+const TRAJECTORY_ENTRIES: usize = 6;
+
 /// The texts of the path figure's legend, in the order it draws them.
-fn trajectory_labels(t: &Trace, lr: f64, still_b: f64, left_steps: f64) -> [String; 6] {
+fn trajectory_labels(t: &Trace, lr: f64, still_b: f64, left_steps: f64) -> [String; TRAJECTORY_ENTRIES] {
     [
         "valley floor (along v_{min})".to_string(),
         format!("gradient descent, {} steps of η = {}", t.w.len() - 1, fmt_sci(lr, 1)),
@@ -313,8 +316,8 @@ const TRAJECTORY_TITLE: &str = "Gradient descent drops into the valley, then sta
 /// both frames (the contours fill the plot, and beside it the legend would halve the
 /// plot's width); on a desktop Figure 2.3's view sits to the right of the legend, on a
 /// phone in a band of its own below it ([`INSET_BAND`]).
-fn trajectory_layout(frame: Frame, entries: usize) -> ((u32, u32), Room) {
-    let legend = plot::legend_room(Frame::Narrow, entries);
+fn trajectory_layout(frame: Frame) -> ((u32, u32), Room) {
+    let legend = plot::legend_room(Frame::Narrow, TRAJECTORY_ENTRIES);
     (frame.size((plot::SIZE.0, 513 + legend), 470 + legend + INSET_BAND), Room { right: 0, bottom: legend })
 }
 
@@ -326,7 +329,7 @@ const INSET_BAND: u32 = 150;
 pub fn aspect_numbers(r: &mut Report, d: &Dataset, t: &Trace) -> Result<()> {
     let star = stats::least_squares(&d.x, &d.y);
     let (wr, br) = window(t, star);
-    let (size, room) = trajectory_layout(Frame::Wide, trajectory_labels(t, 1.0, 0.0, 0.0).len());
+    let (size, room) = trajectory_layout(Frame::Wide);
     let mut dims = (0, 0);
     plot::render(size, |root| -> DrawResult {
         let area = plot::title(root, TRAJECTORY_TITLE)?;
@@ -370,7 +373,7 @@ pub fn trajectory_figure(d: &Dataset, c: &Curvature, t: &Trace, lr: f64, left_st
     let end = t.last();
     let labels = trajectory_labels(t, lr, star.1 - end.1, left_steps);
     let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
-    let (size, room) = trajectory_layout(frame, labels.len());
+    let (size, room) = trajectory_layout(frame);
     plot::render(size, |root| -> DrawResult {
         let full = plot::title(root, TRAJECTORY_TITLE)?;
         // On a phone the inset's band is cut off the bottom first.
