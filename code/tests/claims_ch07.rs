@@ -113,7 +113,7 @@ fn who_gets_there() {
 #[test]
 fn adaptive_step_sizes() {
     let (rms, adam) = (RmsProp::new(1.0), Adam::new(1.0));
-    assert!((v("rmsprop_step_bound") - 1.0 / (1.0 - rms.rho).sqrt()).abs() < 1e-12);
+    assert!((v("rmsprop_step_bound") - 1.0 / (1.0 - rms.alpha).sqrt()).abs() < 1e-12);
     let (b1, b2) = (adam.beta1, adam.beta2);
     assert!((v("adam_sparse_step") - (1.0 - b1) / (1.0 - b2).sqrt()).abs() < 1e-12);
     // By hand: the limit of the Cauchy–Schwarz bound, (1−β₁)/√((1−β₂)(1−β₁²/β₂)) = 7.2703…
