@@ -913,16 +913,18 @@ fn sgd_with_replacement(x: &[f64], y: &[f64], q: &Quadratic, m: usize, lr: f64, 
     (REPLACEMENT_BURN_IN + 1..trace.w.len()).map(|k| [trace.w[k], trace.b[k]]).collect()
 }
 
+// ANCHOR: replacement_covariance
 /// The stationary covariance C of e = θ − θ* for mini-batch SGD with replacement, without
-/// the textbook law's shortcut. A batch of `m` samples has gradient Ĥ·e + ξ, with Ĥ the mean
+/// the textbook law's shortcut. A batch of B samples has gradient Ĥ·e + ξ, with Ĥ the mean
 /// of the samples' own Hessians Hᵢ = 2·[[xᵢ², xᵢ], [xᵢ, 1]] and ξ their gradients at θ*
-/// (mean 0, covariance Σ₁/m). e is independent of the batch and has mean 0, so
-/// C = E[(I − ηĤ)·C·(I − ηĤ)ᵀ] + η²Σ₁/m, and E[ĤCĤ] = HCH + K(C)/m with
+/// (mean 0, covariance Σ₁/B). e is independent of the batch and has mean 0, so
+/// C = E[(I − ηĤ)·C·(I − ηĤ)ᵀ] + η²Σ₁/B, and E[ĤCĤ] = HCH + K(C)/B with
 /// K(C) = mean(Hᵢ·C·Hᵢ) − HCH. Divided by η:
-///   H·C + C·H − η·HCH − (η/m)·K(C) = (η/m)·Σ₁.
-/// The law ηΣ₁/(mλ(2 − ηλ)) is this with K dropped (the noise taken as independent of e) and
+///   H·C + C·H − η·HCH − (η/B)·K(C) = (η/B)·Σ₁.
+/// The law ηΣ₁/(Bλ(2 − ηλ)) is this with K dropped (the noise taken as independent of e) and
 /// H = λI. The three unknowns of the symmetric C come from Cramer's rule.
-fn replacement_covariance(x: &[f64], h: [[f64; 2]; 2], sigma1: [[f64; 2]; 2], lr: f64, m: usize) -> [[f64; 2]; 2] {
+fn replacement_covariance(x: &[f64], h: [[f64; 2]; 2], sigma1: [[f64; 2]; 2], lr: f64, batch_size: usize) -> [[f64; 2]; 2] {
+    let m = batch_size as f64;
     type M = [[f64; 2]; 2];
     let mul = |a: M, b: M| -> M { std::array::from_fn(|i| std::array::from_fn(|j| a[i][0] * b[0][j] + a[i][1] * b[1][j])) };
     let n = x.len() as f64;
@@ -942,11 +944,11 @@ fn replacement_covariance(x: &[f64], h: [[f64; 2]; 2], sigma1: [[f64; 2]; 2], lr
     };
     let op = |c: M| -> [f64; 3] {
         let (hc, ch, hch, k) = (mul(h, c), mul(c, h), mul(mul(h, c), h), k_of(c));
-        let a: M = std::array::from_fn(|i| std::array::from_fn(|j| hc[i][j] + ch[i][j] - lr * hch[i][j] - lr / m as f64 * k[i][j]));
+        let a: M = std::array::from_fn(|i| std::array::from_fn(|j| hc[i][j] + ch[i][j] - lr * hch[i][j] - lr / m * k[i][j]));
         [a[0][0], a[0][1], a[1][1]]
     };
     let cols = [op([[1.0, 0.0], [0.0, 0.0]]), op([[0.0, 1.0], [1.0, 0.0]]), op([[0.0, 0.0], [0.0, 1.0]])];
-    let rhs = [lr / m as f64 * sigma1[0][0], lr / m as f64 * sigma1[0][1], lr / m as f64 * sigma1[1][1]];
+    let rhs = [lr / m * sigma1[0][0], lr / m * sigma1[0][1], lr / m * sigma1[1][1]];
     let det3 = |c: [[f64; 3]; 3]| {
         c[0][0] * (c[1][1] * c[2][2] - c[2][1] * c[1][2]) - c[1][0] * (c[0][1] * c[2][2] - c[2][1] * c[0][2])
             + c[2][0] * (c[0][1] * c[1][2] - c[1][1] * c[0][2])
@@ -960,6 +962,7 @@ fn replacement_covariance(x: &[f64], h: [[f64; 2]; 2], sigma1: [[f64; 2]; 2], lr
     let (c00, c01, c11) = (solve(0), solve(1), solve(2));
     [[c00, c01], [c01, c11]]
 }
+// ANCHOR_END: replacement_covariance
 
 /// Covariance of one sample's gradient at θ over the data set (population, divided by n).
 fn gradient_covariance(x: &[f64], y: &[f64], theta: [f64; 2]) -> [[f64; 2]; 2] {
