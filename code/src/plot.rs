@@ -107,6 +107,8 @@ pub fn axis_desc_style() -> TextStyle<'static> {
 
 pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 pub type DrawResult = std::result::Result<(), Box<dyn std::error::Error + 'static>>;
+/// What a drawing helper returns: its value, or plotters' error.
+pub type Drawn<T> = std::result::Result<T, Box<dyn std::error::Error + 'static>>;
 
 /// Renders a figure of the given size into an SVG string. `draw` receives a white
 /// canvas; any plotting error becomes a one-line [`Error::Plot`].
@@ -524,7 +526,8 @@ where
     draw_legend(chart, position)
 }
 
-type Chart2d<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+/// A chart on f64 axes, as every figure draws it.
+pub type Chart2d<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Marks the least-squares optimum: a vermillion cross, the same in every figure.
 pub fn mark_optimum(chart: &mut Chart2d, at: (f64, f64), label: &str) -> DrawResult {

@@ -301,22 +301,11 @@ fn widget_json(d: &Dataset, win: &Window, levels: Vec<f64>) -> String {
 /// so each ellipse is 10^¼ ≈ 1.78 times wider than the one inside it.
 fn contour_figure(d: &Dataset, grid: &Grid, (w_star, b_star): (f64, f64), frame: Frame) -> Result<String> {
     let floor = mse(&d.x, &d.y, w_star, b_star);
-    let top = grid.max() - floor;
-    let levels = contour::excess_levels(floor, top, 8);
-    let mut labels: Vec<String> = levels.iter().map(|l| format!("L = {} €²", fmt_sig(*l, 3))).collect();
-    labels.extend(d.truth.map(|_| "true parameters".to_string()));
-    labels.push(format!("minimum L* = {} €²", fmt_sig(floor, MSE_DIGITS)));
+    let (levels, labels) = contour_labels(d, grid, floor);
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     plot::render(frame.size(plot::SIZE, 640), |root| -> DrawResult {
-        let area = plot::title(root, "Contours of the MSE: a thin diagonal valley")?;
-        // Ten legend entries cover the contours in any corner: beside the plot (below on a phone).
-        let mut chart = ChartBuilder::on(&area)
-            .margin(15)
-            .margin_right(15 + plot::legend_room_right(frame, &labels))
-            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
-            .x_label_area_size(50)
-            .y_label_area_size(frame.px(75, 60))
-            .build_cartesian_2d(grid.xs[0]..*grid.xs.last().unwrap(), grid.ys[0]..*grid.ys.last().unwrap())?;
+        let area = plot::title(root, CONTOUR_TITLE)?;
+        let mut chart = contour_chart(&area, frame, grid, &labels)?;
         plot::style_mesh(&mut chart, "slope w (€/m²)", "intercept b (€)")?;
         for (k, &level) in levels.iter().enumerate() {
             let colour = plot::viridis(k as f64 / (levels.len() - 1) as f64);
@@ -338,6 +327,45 @@ fn contour_figure(d: &Dataset, grid: &Grid, (w_star, b_star): (f64, f64), frame:
     })
 }
 // ANCHOR_END: contour_figure
+
+const CONTOUR_TITLE: &str = "Contours of the MSE: a thin diagonal valley";
+
+/// Figure 2.3's contour levels and legend labels (levels, then the true parameters and the minimum).
+fn contour_labels(d: &Dataset, grid: &Grid, floor: f64) -> (Vec<f64>, Vec<String>) {
+    let levels = contour::excess_levels(floor, grid.max() - floor, 8);
+    let mut labels: Vec<String> = levels.iter().map(|l| format!("L = {} €²", fmt_sig(*l, 3))).collect();
+    labels.extend(d.truth.map(|_| "true parameters".to_string()));
+    labels.push(format!("minimum L* = {} €²", fmt_sig(floor, MSE_DIGITS)));
+    (levels, labels)
+}
+
+/// Figure 2.3's axes. Ten legend entries cover the contours in any corner: beside the plot
+/// (below on a phone).
+fn contour_chart<'a, 'b>(area: &'a plot::Area<'b>, frame: Frame, grid: &Grid, labels: &[&str]) -> plot::Drawn<plot::Chart2d<'a, 'b>> {
+    Ok(ChartBuilder::on(area)
+        .margin(15)
+        .margin_right(15 + plot::legend_room_right(frame, labels))
+        .margin_bottom(15 + plot::legend_room(frame, labels.len()))
+        .x_label_area_size(50)
+        .y_label_area_size(frame.px(75, 60))
+        .build_cartesian_2d(grid.xs[0]..*grid.xs.last().unwrap(), grid.ys[0]..*grid.ys.last().unwrap())?)
+}
+
+/// The plot area of Figure 2.3 as drawn on a desktop, in pixels: chapter 4 says how long that
+/// figure draws a unit of w, in € of b.
+pub fn contour_plot_size(d: &Dataset) -> Result<(u32, u32)> {
+    let (w_star, b_star) = stats::least_squares(&d.x, &d.y);
+    let grid = loss_grid(d, &Window::around_optimum(d), 81);
+    let (_, labels) = contour_labels(d, &grid, mse(&d.x, &d.y, w_star, b_star));
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let mut dims = (0, 0);
+    plot::render(Frame::Wide.size(plot::SIZE, 640), |root| -> DrawResult {
+        let area = plot::title(root, CONTOUR_TITLE)?;
+        dims = contour_chart(&area, Frame::Wide, &grid, &labels)?.plotting_area().dim_in_pixel();
+        Ok(())
+    })?;
+    Ok(dims)
+}
 
 #[cfg(test)]
 mod tests {

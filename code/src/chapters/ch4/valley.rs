@@ -324,8 +324,8 @@ fn trajectory_layout(frame: Frame) -> ((u32, u32), Room) {
 /// Height of the phone's band for Figure 2.3's view, under the legend.
 const INSET_BAND: u32 = 150;
 
-/// The two aspect ratios of the path figure and of chapter 2's Figure 2.3 (the same
-/// window sizes), measured on the path figure's plot area as drawn on a desktop.
+/// The two aspect ratios of the path figure and of chapter 2's Figure 2.3, each measured on
+/// its own plot area as drawn on a desktop.
 pub fn aspect_numbers(r: &mut Report, d: &Dataset, t: &Trace) -> Result<()> {
     let star = stats::least_squares(&d.x, &d.y);
     let (wr, br) = window(t, star);
@@ -341,7 +341,9 @@ pub fn aspect_numbers(r: &mut Report, d: &Dataset, t: &Trace) -> Result<()> {
     // reason one valley looks diagonal in one view and upright in another.
     let (pw, ph) = (dims.0 as f64, dims.1 as f64);
     r.ratio("zoom_w_in_b", pw * (br.1 - br.0), ph * (wr.1 - wr.0), 2);
-    r.ratio("ch2_w_in_b", pw * (big.b.1 - big.b.0), ph * (big.w.1 - big.w.0), 2);
+    // Figure 2.3 as chapter 2 draws it, on its own plot area.
+    let (pw2, ph2) = crate::chapters::ch2::contour_plot_size(d)?;
+    r.ratio("ch2_w_in_b", pw2 as f64 * (big.b.1 - big.b.0), ph2 as f64 * (big.w.1 - big.w.0), 2);
     Ok(())
 }
 
