@@ -152,11 +152,19 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let dists: Vec<f64> = (0..=NB_ITERATIONS).map(dist_s).collect();
     let settled = steps_to_rounding(&dists).map_or(-1, |k| k as i64);
     r.integer("nb_sample_steps_to_rounding", settled);
+    // The second arithmetic: the same rows in reverse order sum the gradient in another order.
+    // The count the page quotes must not move with it.
+    let (xr, yr): (Vec<f64>, Vec<f64>) = (xs.iter().rev().copied().collect(), ys.iter().rev().copied().collect());
+    let hr = fit(&xr, &yr, NB_START, sum_loss, NB_LR, NB_ITERATIONS);
+    let dists_r: Vec<f64> = (0..=NB_ITERATIONS).map(|k| (hr.weight[k] - opt_s.0).hypot(hr.bias[k] - opt_s.1)).collect();
+    r.integer("nb_sample_steps_to_rounding_reversed", steps_to_rounding(&dists_r).map_or(-1, |k| k as i64));
     // The notebook's own precision: float32 reaches its rounding level sooner.
     let d32 = notebook_run_f32(&xs, &ys, NB_START, NB_LR, NB_ITERATIONS, opt_s);
     let settled32 = steps_to_rounding(&d32);
     r.integer("nb_sample_f32_steps_to_rounding", settled32.map_or(-1, |k| k as i64));
     r.number_sci("nb_sample_f32_floor", settled32.map_or(f64::NAN, |k| d32[k]), 1);
+    let settled32_r = steps_to_rounding(&notebook_run_f32(&xr, &yr, NB_START, NB_LR, NB_ITERATIONS, opt_s));
+    r.integer("nb_sample_f32_steps_to_rounding_reversed", settled32_r.map_or(-1, |k| k as i64));
     // What-ifs on settings: the same rate on WHAT_IF_N rows; exercise 1's one-step rate.
     r.number("what_if_rate", NB_LR * WHAT_IF_N as f64, 3);
     r.integer("what_if_n", WHAT_IF_N as i64);
