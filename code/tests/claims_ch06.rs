@@ -133,11 +133,12 @@ fn growing_eta_b_helps_first() {
 /// gets closer still: its best error comes … or more steps later, in each arithmetic of the
 /// table below [the best step of every row at least that far past the onset; in the chapter's
 /// f64 run the best |b − b*| is below its value at the onset — not falling at every step: it
-/// rises at some, so the sentence does not say "every step"]. What grows is mostly rounding
-/// error, until the loss passes 10⁶ times its start … Where exactly depends on the
+/// rises at some, so the sentence does not say "every step"]. What grows is what is left along
+/// it: a remnant of the start's error in exact arithmetic, mostly rounding error in `f64` [f64 blows up before the exact run: the exact remnant alone would not yet
+/// have reached the divergence test] … Where exactly depends on the
 /// arithmetic"; "The best error and the step of the blow-up move with every digit added, until
 /// the two widest rows agree: theirs are the run's own, what exact arithmetic gives. Every
-/// narrower arithmetic blows up earlier …, and the ordinary `f64` run is among the earliest."
+/// narrower arithmetic blows up earlier …; `f64` is among the earliest."
 /// Asserted on |b − b*| (best step after the onset) and on the loss (the divergence test), in
 /// each arithmetic: f64 and double-double differ (else "depends on the arithmetic" is false),
 /// 512 and 1024 bits agree on both steps and on the best error to 10⁻⁶, and every other row
