@@ -172,8 +172,9 @@ pub fn analyse(f: &Features, y_name: &str, s: &Settings) -> Result<Diagnosis> {
     let p = raw.theta_star.len();
     let zero = DVector::zeros(p);
 
-    // The reader's run. Below the floor a component is rounding, not the run.
-    let floor = 1e-9 * raw.theta_star.norm().max(raw.components(&zero).iter().map(|c| c * c).sum::<f64>().sqrt());
+    // The reader's run. A component is measured while it stays above 10⁻⁶ of the error's
+    // size: rounding (10⁻¹⁶ of θ) is then at most 10⁻⁹ of it.
+    let floor = 1e-6 * raw.theta_star.norm().max(raw.components(&zero).iter().map(|c| c * c).sum::<f64>().sqrt());
     let run = raw.descend(&zero, s.lr, s.epochs, floor);
     let end_components = raw.components(&run.theta);
     let directions: Vec<DirectionReport> = (0..p)
