@@ -34,6 +34,8 @@ const ALLOWLIST: &str = "tests/allowed-numbers.txt";
 struct Finding {
     file: String,
     line: usize,
+    /// Byte offset in the line: orders a line's findings as they are read.
+    col: usize,
     literal: String,
     context: String,
 }
@@ -75,11 +77,17 @@ fn blank(s: &str, re: &Regex) -> String {
 /// Number words, for the results-in-words patterns of [`Lint::words`].
 const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen";
 
+/// What a ratio in words compares: "ten times *closer*", "half as *fast*".
+const COMPARATIVES: &str = "larger|smaller|more|less|fewer|faster|slower|bigger|longer|shorter|higher|lower|greater|closer|further|farther|wider|narrower|steeper|flatter|better|worse|sooner|later|earlier|many|much|large|small|fast|slow|big|long|short|high|low|close|far|wide|narrow|steep|flat|often";
+
 struct Lint {
     token: Regex,
     /// Results written in words: a vague count ("some two thousand"), a fraction
-    /// ("a few millionths"), an order of magnitude ("tens of times") or a ratio in words
-    /// ("a hundred times larger"). Each match is one literal, checked like a number.
+    /// ("a few millionths", "a ten-thousandth", "two thirds of"), an order of magnitude
+    /// ("tens of times"), a ratio in words ("a hundred times larger", "ten times as long",
+    /// "half as fast", "tenfold", "a factor of ten"), a count of digits or decades ("six
+    /// significant digits", "three orders of magnitude") or a vague percentage ("a few per
+    /// cent"). Each match is one literal, checked like a number.
     words: Vec<Regex>,
     refs: Regex,
     list_marker: Regex,
@@ -98,9 +106,14 @@ impl Lint {
             words: [
                 // "about one model" is a topic, not a count: a vague count ends on a word above one.
                 format!(r"(?i)\b(?:a few|some|about|around|roughly|nearly|almost|several|a couple of)\s+(?:(?:a|{NUMBER_WORDS})[\s-]+)*(?:{})\b", &NUMBER_WORDS[4..]),
-                format!(r"(?i)\b(?:(?:(?:a few|several|some|{NUMBER_WORDS})[\s-]+)?(?:tenths|hundredths|thousandths|millionths|billionths)|(?:a|one)\s+(?:tenth|hundredth|thousandth|millionth|billionth))\b"),
+                format!(r"(?i)\b(?:(?:(?:a few|several|some|{NUMBER_WORDS})[\s-]+)?(?:tenths|hundredths|thousandths|millionths|billionths)|(?:a|one)\s+(?:(?:ten|hundred)[\s-]+)?(?:tenth|hundredth|thousandth|millionth|billionth))\b"),
                 r"(?i)\b(?:tens|hundreds|thousands|millions|billions|dozens) of(?:\s+[a-z]+)?\b".to_string(),
-                format!(r"(?i)\b(?:(?:a|{NUMBER_WORDS})\s+)*(?:{NUMBER_WORDS}|twice|thrice)\s+(?:times\s+|as\s+)(?:larger|smaller|more|less|fewer|faster|slower|bigger|longer|shorter|many|much|large|small|fast|slow)\b"),
+                format!(r"(?i)\b(?:(?:a|{NUMBER_WORDS})\s+)*(?:{NUMBER_WORDS}|twice|thrice|half)\s+(?:times\s+(?:as\s+)?|as\s+)(?:{COMPARATIVES})\b"),
+                format!(r"(?i)\b(?:(?:a|{NUMBER_WORDS})[\s-]+)*(?:{NUMBER_WORDS})-?fold\b"),
+                format!(r"(?i)\b(?:a|one|two|three|four)\s+(?:halves|thirds?|quarters?|fifths?)\s+of\b"),
+                format!(r"(?i)\bfactor\s+of\s+(?:(?:a|an|{NUMBER_WORDS})\s+)*(?:{NUMBER_WORDS})\b"),
+                format!(r"(?i)\b(?:a\s+)?(?:{NUMBER_WORDS})\s+(?:significant\s+)?(?:digits|decades|orders?\s+of\s+magnitude)\b"),
+                r"(?i)\b(?:a few|several|some|many|tens of)\s+(?:per\s?cent|%)".to_string(),
             ]
             .iter()
             .map(|p| Regex::new(p).unwrap())
@@ -116,38 +129,38 @@ impl Lint {
 
     /// Splits a line into (is_maths, text) pieces; `in_display` and `in_inline` carry `$$…$$`
     /// and `$…$` across lines (inline maths may wrap within a paragraph).
-    fn pieces(line: &str, in_display: &mut bool, in_inline: &mut bool) -> Vec<(bool, String)> {
+    fn pieces(line: &str, in_display: &mut bool, in_inline: &mut bool) -> Vec<(bool, usize, String)> {
         let mut out = Vec::new();
         let mut rest = line;
         loop {
             if *in_display {
                 match rest.find("$$") {
                     Some(k) => {
-                        out.push((true, rest[..k].to_string()));
+                        out.push((true, line.len() - rest.len(), rest[..k].to_string()));
                         rest = &rest[k + 2..];
                         *in_display = false;
                     }
                     None => {
-                        out.push((true, rest.to_string()));
+                        out.push((true, line.len() - rest.len(), rest.to_string()));
                         return out;
                     }
                 }
             } else if *in_inline {
                 match rest.find('$') {
                     Some(k) => {
-                        out.push((true, rest[..k].to_string()));
+                        out.push((true, line.len() - rest.len(), rest[..k].to_string()));
                         rest = &rest[k + 1..];
                         *in_inline = false;
                     }
                     None => {
-                        out.push((true, rest.to_string()));
+                        out.push((true, line.len() - rest.len(), rest.to_string()));
                         return out;
                     }
                 }
             } else {
                 match rest.find('$') {
                     Some(k) => {
-                        out.push((false, rest[..k].to_string()));
+                        out.push((false, line.len() - rest.len(), rest[..k].to_string()));
                         if rest[k..].starts_with("$$") {
                             *in_display = true;
                             rest = &rest[k + 2..];
@@ -157,7 +170,7 @@ impl Lint {
                         }
                     }
                     None => {
-                        out.push((false, rest.to_string()));
+                        out.push((false, line.len() - rest.len(), rest.to_string()));
                         return out;
                     }
                 }
@@ -165,16 +178,22 @@ impl Lint {
         }
     }
 
-    /// Literals in a prose piece: digits, and results in words (lower-cased, spaces
-    /// collapsed: "some two thousand").
-    fn prose_literals(&self, text: &str) -> Vec<String> {
+    /// Digit literals in a prose piece, with their offsets.
+    fn prose_literals(&self, text: &str) -> Vec<(usize, String)> {
         let text = blank(text, &self.refs);
-        let mut out: Vec<(usize, String)> = self
-            .token
+        self.token
             .find_iter(&text)
             .filter(|m| !glued(&text, m.start()))
             .map(|m| (m.start(), m.as_str().to_string()))
-            .collect();
+            .collect()
+    }
+
+    /// Results in words in a paragraph's prose (maths and code blanked), with their offsets:
+    /// lower-cased, spaces and line breaks collapsed ("some two thousand"), so a phrase that
+    /// wraps onto the next line is read whole.
+    fn word_literals(&self, text: &str) -> Vec<(usize, String)> {
+        let text = blank(text, &self.refs);
+        let mut out = Vec::new();
         let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
         for re in &self.words {
             for m in re.find_iter(&text) {
@@ -186,8 +205,7 @@ impl Lint {
                 out.push((m.start(), phrase));
             }
         }
-        out.sort();
-        out.into_iter().map(|(_, l)| l).collect()
+        out
     }
 
     /// Literals in a maths piece that are not part of a formula (see the module comment).
@@ -268,14 +286,28 @@ impl Lint {
         let mut in_display = false;
         let mut in_comment = false;
         let mut in_inline = false;
+        // The paragraph's prose so far (maths blanked with `#`, which no phrase crosses), and
+        // where each of its lines starts in it: results in words are read per paragraph.
+        let mut para = String::new();
+        let mut starts: Vec<(usize, usize, String)> = Vec::new();
+        let flush = |para: &mut String, starts: &mut Vec<(usize, usize, String)>, findings: &mut Vec<Finding>| {
+            for (at, literal) in self.word_literals(para) {
+                let (start, line, context) = starts.iter().rev().find(|(s, _, _)| *s <= at).expect("a line holds it");
+                findings.push(Finding { file: name.to_string(), line: *line, col: at - start, literal, context: context.clone() });
+            }
+            para.clear();
+            starts.clear();
+        };
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 // A paragraph ends: an unclosed `$` was a stray dollar, not maths.
                 in_inline = false;
+                flush(&mut para, &mut starts, &mut findings);
             }
             let trimmed = line.trim_start();
             if trimmed.starts_with("```") {
                 in_fence = !in_fence;
+                flush(&mut para, &mut starts, &mut findings);
                 continue;
             }
             if in_fence {
@@ -283,6 +315,7 @@ impl Lint {
             }
             if in_comment || trimmed.starts_with("<!--") {
                 in_comment = !line.contains("-->");
+                flush(&mut para, &mut starts, &mut findings);
                 continue;
             }
             let mut clean = line.to_string();
@@ -292,18 +325,25 @@ impl Lint {
             if !in_display {
                 clean = blank(&clean, &self.list_marker);
             }
-            for (maths, piece) in Self::pieces(&clean, &mut in_display, &mut in_inline) {
-                let literals = if maths { self.maths_literals(&piece) } else { self.prose_literals(&piece) };
-                for literal in literals {
-                    findings.push(Finding {
-                        file: name.to_string(),
-                        line: n + 1,
-                        literal,
-                        context: line.trim().chars().take(110).collect(),
-                    });
+            let context: String = line.trim().chars().take(110).collect();
+            let mut prose = clean.clone();
+            for (maths, at, piece) in Self::pieces(&clean, &mut in_display, &mut in_inline) {
+                let literals = if maths {
+                    prose.replace_range(at..at + piece.len(), &"#".repeat(piece.len()));
+                    self.maths_literals(&piece).into_iter().map(|l| (at, l)).collect()
+                } else {
+                    self.prose_literals(&piece).into_iter().map(|(k, l)| (at + k, l)).collect::<Vec<_>>()
+                };
+                for (col, literal) in literals {
+                    findings.push(Finding { file: name.to_string(), line: n + 1, col, literal, context: context.clone() });
                 }
             }
+            starts.push((para.len(), n + 1, context));
+            para.push_str(&prose.replace('$', "#"));
+            para.push('\n');
         }
+        flush(&mut para, &mut starts, &mut findings);
+        findings.sort();
         findings
     }
 }
@@ -384,9 +424,19 @@ fn the_lint_catches_what_it_should() {
     assert_eq!(lits("tens of times larger, hundreds of steps"), ["tens of times", "hundreds of steps"]);
     assert_eq!(lits("a hundred times larger, twice as many digits"), ["a hundred times larger", "twice as many"]);
     assert_eq!(lits("about ten steps, a thousandth of it"), ["about ten", "a thousandth"]);
+    assert_eq!(lits("a hundred times closer, ten times as long, half as fast"), ["a hundred times closer", "ten times as long", "half as fast"]);
+    assert_eq!(lits("grows tenfold, a million-fold, by a factor of ten"), ["tenfold", "a million-fold", "factor of ten"]);
+    assert_eq!(lits("a ten-thousandth of a euro, two thirds of the steps"), ["a ten-thousandth", "two thirds of"]);
+    assert_eq!(lits("agree to six significant digits, three orders of magnitude"), ["six significant digits", "three orders of magnitude"]);
+    assert_eq!(lits("it costs a few per cent"), ["a few per cent"]);
+    // A phrase is read whole when it wraps onto the next line, not across maths or paragraphs.
+    assert_eq!(lits("reach it to six\ndigits, some two\nthousand times"), ["six digits", "some two thousand"]);
+    assert_eq!(lits("tens of 13 $x$ and 2.5"), ["tens of", "13", "2.5"]);
+    assert!(lits("about $x$ ten\n\nthousand").is_empty());
     // Counting words that state no result are not: one step, two parameters, the first.
     assert!(lits("one step, two parameters, three types, the first, once, the tenth row").is_empty());
     assert!(lits("This book is about one model").is_empty());
+    assert!(lits("a fifth solver, the second half of the run, by orders of magnitude, many digits").is_empty());
 }
 
 /// Generated tables read like the prose: 2.4 × 10⁻¹⁵, not the programmer's 2.4e-15

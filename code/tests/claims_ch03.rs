@@ -10,10 +10,13 @@ fn v(key: &str) -> f64 {
     j[key].as_f64().unwrap_or_else(|| panic!("no number `{key}` in chapter 3's values"))
 }
 
-/// "On our data the areas average … m², which is why, when all residuals point the same way
-/// as they do at the start, the slope's derivative is tens of times larger." (the start: (25, 100))
+/// "… a ratio of …. Both are negative: raising either parameter lowers the loss. But the
+/// slope's derivative is tens of times larger." and "On our data the areas average … m², which
+/// is why, when all residuals point the same way as they do at the start, the slope's
+/// derivative is tens of times larger." (the start: (25, 100)). "Tens of times": 10 ≤ ratio < 100.
 #[test]
 fn slope_derivative_is_tens_of_times_larger_at_the_start() {
+    assert!(v("start_grad_w") < 0.0 && v("start_grad_b") < 0.0);
     assert!((10.0..100.0).contains(&v("start_grad_ratio").abs()), "{}", v("start_grad_ratio"));
     let d = paris_rents(BOOK_SEED);
     assert!(d.x.iter().zip(&d.y).all(|(x, y)| y - (25.0 * x + 100.0) > 0.0), "every residual is positive");
@@ -61,4 +64,17 @@ fn one_sided_is_off_by_truncation_and_central_only_by_rounding() {
     assert!(smallest.1 > 10.0 * smallest.0 * sq_mean / gw.abs(), "rounding takes over: {smallest:?}");
     assert!(errors.iter().filter(|e| e.0 >= 1e-2).all(|e| e.2 < 1e-9));
     assert!(smallest.2 > 100.0 * at(1.0).2.max(1e-16), "{smallest:?} vs {:?}", at(1.0));
+}
+
+/// "The crate's tests also check the formulas on 500 random data sets of various sizes, with x
+/// scaled from hundredths to thousands and shifted away from zero": the words describe the
+/// settings of `grad.rs`'s property test, a scale 10^u with u uniform in [−2, 3), so they are
+/// checked against its source.
+#[test]
+fn property_test_scales_x_from_hundredths_to_thousands() {
+    let src = include_str!("../src/grad.rs");
+    let test = &src[src.find("fn gradient_matches_finite_differences_on_random_data").expect("the property test")..];
+    assert!(test.contains("for case in 0..500 {"), "500 data sets");
+    assert!(test.contains("let scale = 10f64.powf(rng.random_range(-2.0..3.0));"), "scale from 10⁻² to 10³");
+    assert!(test.contains("let offset = scale * rng.random_range(-5.0..5.0);"), "shifted away from zero");
 }

@@ -20,10 +20,13 @@ fn v(key: &str) -> f64 {
 
 /// "Gradient descent on the raw Paris data settles the slope within a few dozen steps, but
 /// after 200 steps the intercept has hardly moved." / "The slope settles early: from step …
-/// on it stays within 1 % of where it ends".
+/// on it stays within 1 % of where it ends" / Figure 4.1's alt text: "w rises to just above 1
+/// within a few dozen steps" / summary: "On raw data gradient descent learns w in a few dozen
+/// steps and barely moves b". "A few dozen", here and in every claim test: two to six dozen.
 #[test]
 fn slope_settles_within_a_few_dozen_steps_and_intercept_hardly_moves() {
-    assert!((12.0..=60.0).contains(&v("w_settled_at")), "{}", v("w_settled_at"));
+    assert!((24.0..=72.0).contains(&v("w_settled_at")), "{}", v("w_settled_at"));
+    assert!(v("w_final_frac") > 1.0 && v("w_final_frac") < 1.05, "{}", v("w_final_frac"));
     assert!(v("b_moved_pct") < 5.0, "{}", v("b_moved_pct"));
 }
 
@@ -41,17 +44,18 @@ fn excess_loss_drops_by_orders_of_magnitude_then_stalls() {
     let d = paris_rents(BOOK_SEED);
     let t = gradient_descent(&d.x, &d.y, ch4::START, ch4::LR, ch4::ITERATIONS);
     let excess = |k: usize| t.loss[k] - v("mse_star");
-    assert!(excess(0) / excess(60) > 100.0);
+    // By orders of magnitude (a factor above 100) within a few dozen steps (by step 72).
+    assert!(excess(0) / excess(72) > 100.0);
     assert!(excess(ch4::ITERATIONS) / excess(100) > 0.9);
     assert!((excess(ch4::ITERATIONS) - v("excess_final")).abs() < 1e-9 * v("excess_final"));
 }
 
 /// "At the start nothing cancels … After 200 steps the per-sample derivatives of b cancel
-/// to about a tenth, but those of w cancel far more."
+/// to about a tenth, but those of w cancel far more." About a tenth: 0.1 to one decimal place.
 #[test]
 fn cancellation_is_strongest_for_w() {
     assert!(v("cancel_ratio_b_start") > 0.999 && v("cancel_ratio_w_start") > 0.999);
-    assert!((0.05..0.2).contains(&v("cancel_ratio_b_final")), "{}", v("cancel_ratio_b_final"));
+    assert!((0.05..0.15).contains(&v("cancel_ratio_b_final")), "{}", v("cancel_ratio_b_final"));
     assert!(v("cancel_ratio_w_final") < 0.1 * v("cancel_ratio_b_final"));
 }
 
@@ -156,10 +160,14 @@ fn run_above_the_limit_diverges() {
     assert!(v("over_diverged_at") > 0.0);
 }
 
-/// "on data where the book's η = 10⁻⁵ is above 2/λmax (surfaces of a few hundred m² suffice)".
+/// "on data where the book's η = 10⁻⁵ is above 2/λmax (floor areas of a few hundred m²
+/// suffice)". Since λmax ≥ H_ww = 2 mean(x²), η > 2/λmax as soon as mean(x²) > 1/η: areas
+/// all above √(1/η) ≈ 316 m², a few hundred (two to six hundred), always suffice; an example.
 #[test]
 fn a_few_hundred_square_metres_make_the_book_rate_diverge() {
-    let x: Vec<f64> = (0..50).map(|i| 300.0 + 4.0 * i as f64).collect();
+    let threshold = (1.0 / ch4::LR).sqrt();
+    assert!((200.0..600.0).contains(&threshold), "{threshold}");
+    let x: Vec<f64> = (0..50).map(|i| threshold + 4.0 * i as f64).collect();
     assert!(Curvature::of(&x).max_stable_lr() < ch4::LR);
 }
 
@@ -183,7 +191,7 @@ fn minimum_loss_is_not_zero() {
 /// chapter 4 run it summarises) — settled within 1 % of its end, which is within 5 % of w*.
 #[test]
 fn introduction_slope_settles_within_a_few_dozen_steps() {
-    assert!(v("w_settled_at") <= 60.0 && (v("w_final_frac") - 1.0).abs() < 0.05);
+    assert!((24.0..=72.0).contains(&v("w_settled_at")) && (v("w_final_frac") - 1.0).abs() < 0.05);
 }
 
 /// "because the surfaces, in m², spread over s_x = … m², large next to the intercept's column
@@ -253,12 +261,13 @@ fn floor_lines_cross_at_one_point_inside_the_cloud() {
 
 /// "Moving the intercept by … € along the floor costs only … % of MSE; shifting the optimum's
 /// line by as much, slope kept, costs … %." / Figure 4.3's title: "nearly the same fit,
-/// intercepts … € apart" (its alt text: "hundreds of euros").
+/// intercepts … € apart" (its alt text: "at zero area they spread over hundreds of euros",
+/// 100 to 1000 €).
 #[test]
 fn pivoting_costs_little_and_shifting_costs_much() {
     assert!(v("fan_inner_pct") < 10.0 && v("fan_outer_pct") < 50.0, "{} {}", v("fan_inner_pct"), v("fan_outer_pct"));
     assert!(v("fan_shift_pct") > 5.0 * v("fan_inner_pct"));
-    assert!(v("fan_spread") >= 200.0 && v("fan_spread") == 4.0 * v("fan_step"));
+    assert!((100.0..1000.0).contains(&v("fan_spread")) && v("fan_spread") == 4.0 * v("fan_step"));
     // Exactly the quadratic: along v_min the excess is λmin·t²/2, shifting b alone costs Δb².
     let d = paris_rents(BOOK_SEED);
     let l_star = v("mse_star");
@@ -302,7 +311,8 @@ fn after_200_steps_the_intercepts_gradient_is_the_larger_and_b_still_does_not_mo
 }
 
 /// "The steep part is gone within a few dozen steps; the flat part, the intercept's error, has
-/// not moved (Figure 4.6)" and Figure 4.6's caption.
+/// not moved (Figure 4.6)" and Figure 4.6's caption ("the steep component vanishes in a few
+/// dozen steps"): gone = below 1 % of its start from then on.
 #[test]
 fn steep_part_gone_within_a_few_dozen_steps() {
     let d = paris_rents(BOOK_SEED);
@@ -314,7 +324,7 @@ fn steep_part_gone_within_a_few_dozen_steps() {
     let gone = (0..modes.measured.len())
         .find(|&k| modes.measured[k..].iter().all(|m| m[1].abs() < 0.01 * start))
         .expect("the steep part falls below 1 % of its start");
-    assert!((12..=60).contains(&gone), "{gone}");
+    assert!((24..=72).contains(&gone), "{gone}");
     assert!(v("decay_flat") > 0.999 && v("vmin_b").abs() > 0.999);
 }
 

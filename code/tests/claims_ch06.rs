@@ -111,7 +111,7 @@ fn diagonal_steps_lower_kappa() {
 /// itself moves, so the sentence quotes none).
 #[test]
 fn growing_eta_b_helps_first() {
-    for a in ["f64", "centred", "dd"] {
+    for a in ["f64", "centred", "dd", "wide512", "wide1024"] {
         assert!(v(&format!("grow_{a}_best_b_error")) < 0.01 * v("b_error_start"), "{a}");
     }
 }
@@ -119,20 +119,46 @@ fn growing_eta_b_helps_first() {
 /// "That happens from step … But the earlier steps have almost emptied that direction, so b
 /// keeps improving for dozens of steps more [at least 24]. What grows is mostly rounding
 /// error, until the loss passes 10⁶ times its start … Where exactly depends on the
-/// arithmetic"; "The onset is a property of the schedule; the best error and the step of the
-/// blow-up are not." Asserted on |b − b*| (best step after the onset) and on the loss (the
-/// divergence test), in each arithmetic; the blow-up step must differ between f64 and
-/// double-double, else the sentence "depends on the arithmetic" is false.
+/// arithmetic"; "The best error and the step of the blow-up move with every digit added, until
+/// the two widest rows agree: theirs are the run's own, what exact arithmetic gives. Every
+/// narrower arithmetic blows up earlier …, and the ordinary `f64` run is among the earliest."
+/// Asserted on |b − b*| (best step after the onset) and on the loss (the divergence test), in
+/// each arithmetic: f64 and double-double differ (else "depends on the arithmetic" is false),
+/// 512 and 1024 bits agree on both steps and on the best error to 10⁻⁶, and every other row
+/// blows up before them, f64 no later than double-double.
 #[test]
 fn growing_eta_b_blows_up_where_rounding_decides() {
     let onset = v("grow_onset");
-    for a in ["f64", "centred", "dd"] {
+    for a in ["f64", "centred", "dd", "wide512", "wide1024"] {
         let (best, at) = (v(&format!("grow_{a}_best_at")), v(&format!("grow_{a}_diverged_at")));
         assert!(best >= onset + 24.0, "{a}: best at {best}, onset {onset}");
         assert!(at > best, "{a}");
     }
     assert_ne!(v("grow_f64_diverged_at"), v("grow_dd_diverged_at"));
     assert_ne!(v("grow_f64_best_at"), v("grow_dd_best_at"));
+    for key in ["best_at", "diverged_at"] {
+        assert_eq!(v(&format!("grow_wide512_{key}")), v(&format!("grow_wide1024_{key}")), "{key}");
+    }
+    let (e512, e1024) = (v("grow_wide512_best_b_error"), v("grow_wide1024_best_b_error"));
+    assert!((e512 / e1024 - 1.0).abs() < 1e-6, "{e512} vs {e1024}");
+    let exact = v("grow_wide1024_diverged_at");
+    for a in ["f64", "centred", "dd"] {
+        assert!(v(&format!("grow_{a}_diverged_at")) < exact, "{a}");
+    }
+    assert!(v("grow_f64_diverged_at") <= v("grow_dd_diverged_at"));
+}
+
+/// The arbitrary-precision replay is checked against itself independently of chapter 6's
+/// values: at 256 bits it must already agree with 1024 (else "hundreds of digits" would not be
+/// the converged reference), and it must not depend on the precision the data enter at.
+#[test]
+fn the_wide_replay_has_converged() {
+    use linreg::chapters::ch6::{SCHEDULE_STEPS, START, wide};
+    let d = linreg::data::paris_rents(linreg::data::BOOK_SEED);
+    let s0 = [START.0, START.1];
+    let (a, b) = (wide::grow_run(&d.x, &d.y, s0, SCHEDULE_STEPS, 256), wide::grow_run(&d.x, &d.y, s0, SCHEDULE_STEPS, 1024));
+    assert_eq!((a.best_at, a.diverged_at), (b.best_at, b.diverged_at));
+    assert!((a.best_b_error / b.best_b_error - 1.0).abs() < 1e-6);
 }
 
 /// "the flat-direction error after 1000 steps is the start's error times ∏|1 − η(t)λmin|:

@@ -13,9 +13,11 @@ use crate::gd::{self, Reach, Trace};
 use crate::optimizers::{Gd, Schedule, reach, run_quadratic};
 use crate::plot::{self, DrawResult, Frame, palette};
 use crate::quadratic::Quadratic;
-use crate::report::{Report, fmt_sig};
+use crate::report::{Report, fmt_sci, fmt_sig};
 use crate::standardize::Scaling;
 use crate::stats;
+
+pub mod wide;
 
 /// The notebook's start, and the target of the long runs (as in chapter 4).
 pub const START: (f64, f64) = (25.0, 100.0);
@@ -266,12 +268,15 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         ("f64", "f64, gradient H·θ − c (the chapter's)", f64_run),
         ("centred", "f64, gradient H·(θ − θ*)", grow_run_replay(&d.x, &d.y, s0, eta0, SCHEDULE_STEPS, Arithmetic::F64Centred)),
         ("dd", "double-double (≈ 32 digits)", grow_run_replay(&d.x, &d.y, s0, eta0, SCHEDULE_STEPS, Arithmetic::DoubleDouble)),
+        ("wide512", "512 bits (≈ 154 digits)", wide::grow_run(&d.x, &d.y, s0, SCHEDULE_STEPS, 512)),
+        ("wide1024", "1024 bits (≈ 308 digits)", wide::grow_run(&d.x, &d.y, s0, SCHEDULE_STEPS, 1024)),
     ] {
         let div = run.diverged_at.map_or(-1, |k| k as i64);
         r.integer(&format!("grow_{key}_diverged_at"), div).integer(&format!("grow_{key}_best_at"), run.best_at as i64);
         r.number(&format!("grow_{key}_best_b_error"), run.best_b_error, 3);
         let div = run.diverged_at.map_or("ran to the end".into(), |k| k.to_string());
-        arith_table += &format!("| {name} | {} | {} | {div} |\n", fmt_sig(run.best_b_error, 2), run.best_at);
+        let best = if run.best_b_error < 1e-3 { fmt_sci(run.best_b_error, 2) } else { fmt_sig(run.best_b_error, 2) };
+        arith_table += &format!("| {name} | {best} | {} | {div} |\n", run.best_at);
     }
     r.file("grow-arithmetic.md", arith_table);
     // Exercise 2: the exact η_b at which I − D·H reaches spectral radius 1 (η_w = 1/λmax).
