@@ -126,7 +126,10 @@ fn relative_error(loss: &Loss) -> impl Fn(&DVector<f64>) -> f64 + '_ {
 fn count(loss: &Loss, start: &DVector<f64>, lr: f64, eps: f64) -> Count {
     let tol = eps * loss.theta_star.norm().max(f64::MIN_POSITIVE);
     let predicted = loss.predicted_steps_to(start, lr, tol);
-    let diverges = loss.worst_shrink(lr) >= 1.0;
+    // η > 2/λmax: the steep direction grows (the worst |1 − ηλ| in f64 would also count a
+    // flat direction whose 1 − ηλ rounds to 1, and the best η of κ = 10¹⁹, whose ηλmax
+    // rounds to 2: both are "beyond 10¹⁸ steps", not divergence).
+    let diverges = lr * loss.lambda_max() > 2.0;
     if predicted.is_none_or(|p| p > BUDGET as u64) && !diverges {
         let status = match predicted {
             Some(_) => format!("not run: predicted above the budget of {} steps", fmt_count(BUDGET as f64)),
@@ -172,9 +175,9 @@ pub fn analyse(f: &Features, y_name: &str, s: &Settings) -> Result<Diagnosis> {
     let p = raw.theta_star.len();
     let zero = DVector::zeros(p);
 
-    // The reader's run. A component is measured while it stays above 10⁻⁶ of the error's
-    // size: rounding (10⁻¹⁶ of θ) is then at most 10⁻⁹ of it.
-    let floor = 1e-6 * raw.theta_star.norm().max(raw.components(&zero).iter().map(|c| c * c).sum::<f64>().sqrt());
+    // The reader's run. A component is measured while it stays above 10⁻⁹ of the error's
+    // size: rounding (10⁻¹⁶ of θ) is then at most 10⁻⁷ of it.
+    let floor = 1e-9 * raw.theta_star.norm().max(raw.components(&zero).iter().map(|c| c * c).sum::<f64>().sqrt());
     let run = raw.descend(&zero, s.lr, s.epochs, floor);
     let end_components = raw.components(&run.theta);
     let directions: Vec<DirectionReport> = (0..p)
@@ -255,14 +258,25 @@ fn in_words(names: &[String], v: &[f64]) -> String {
 }
 
 /// A factor per step: "0.1070", or "1 − 2.36e-5" when it is so close to 1 that four digits
-/// would show 1.000 (the flat direction at a small η).
-fn per_step(v: f64) -> String {
-    if (v - 1.0).abs() < 1e-3 && v != 1.0 {
+/// would show 1.000 (the flat direction at a small η). `deficit` is 1 − factor computed
+/// without the rounding of 1 − ηλ (ηλ itself, for the prediction).
+fn per_step(v: f64, deficit: f64) -> String {
+    if deficit.abs() < 1e-3 && deficit != 0.0 {
         // Narrow no-break spaces: the verdict's wrapping never splits "1 − 2.36e-5".
-        format!("1\u{202f}{}\u{202f}{}", if v < 1.0 { "−" } else { "+" }, sci((v - 1.0).abs()))
+        format!("1\u{202f}{}\u{202f}{}", if deficit > 0.0 { "−" } else { "+" }, sci(deficit.abs()))
+    } else if deficit == 0.0 {
+        "1 (no change in f64)".to_string()
     } else {
         shrink_text(v)
     }
+}
+
+fn predicted_text(d: &DirectionReport, lr: f64) -> String {
+    per_step(d.shrink_predicted, lr * d.lambda)
+}
+
+fn measured_text(d: &DirectionReport) -> String {
+    d.shrink_measured.map_or("— (started at rounding level)".into(), |m| per_step(m, 1.0 - m))
 }
 
 fn steps_text(c: &Count) -> String {
@@ -286,7 +300,7 @@ fn verdict(d: &Diagnosis) -> Vec<String> {
             "At η = {} the run diverges: stopped at step {at}, its excess loss above 10¹² × its start. The steepest direction ({}) grows by {} per step; the largest stable η is 2/λmax = {}, so yours is {}× too large.",
             sci(d.lr),
             composition(names, &steep.vector),
-            per_step(steep.shrink_predicted),
+            predicted_text(steep, d.lr),
             sci(d.max_stable_lr),
             num(d.lr / d.max_stable_lr, 3),
         ));
@@ -296,8 +310,8 @@ fn verdict(d: &Diagnosis) -> Vec<String> {
             sci(d.lr),
             in_words(names, &flat.vector),
             composition(names, &flat.vector),
-            per_step(flat.shrink_predicted),
-            flat.shrink_measured.map_or("—".into(), per_step),
+            predicted_text(flat, d.lr),
+            measured_text(flat),
             fmt_count(d.steps as f64),
             shrink_text((flat.error_end / flat.error_start).abs()),
             num(d.kappa.raw, 4),
@@ -370,8 +384,11 @@ pub fn pytorch_fix(d: &Diagnosis, f: &Features) -> Result<Vec<String>> {
         let back = DVector::from_iterator(k + 1, std::iter::once(b).chain(w));
         (back - &star).norm() / scale
     };
-    let reached = match loss.reach_by(&DVector::zeros(k + 1), lr, d.eps, BUDGET, error) {
-        Reach::Reached(steps) => Some(steps),
+    // Not run when the standardized count is already predicted beyond the budget (correlated
+    // features, Longley): the lines then give the closed form only.
+    let feasible = d.steps_to_eps.standardized.predicted.is_some_and(|p| p <= BUDGET as u64);
+    let reached = match feasible.then(|| loss.reach_by(&DVector::zeros(k + 1), lr, d.eps, BUDGET, error)) {
+        Some(Reach::Reached(steps)) => Some(steps),
         _ => None,
     };
     let list = |v: &[f64]| format!("[{}]", v.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(", "));
@@ -457,7 +474,7 @@ impl Diagnosis {
         for (name, row) in names.iter().zip(&self.hessian) {
             out += &format!("  {name:<width$}");
             for v in row {
-                out += &format!(" {:>11}", num(*v, 4));
+                out += &format!(" {:>12}", num(*v, 4));
             }
             out += "\n";
         }
@@ -467,8 +484,8 @@ impl Diagnosis {
             out += &format!(
                 "  {:13} shrink predicted {}, measured {}\n",
                 "",
-                per_step(d.shrink_predicted),
-                d.shrink_measured.map_or("— (started at rounding level)".into(), per_step)
+                predicted_text(d, self.lr),
+                measured_text(d)
             );
         }
         out += &format!(

@@ -302,9 +302,10 @@ impl Loss {
             .iter()
             .zip(&self.directions)
             .map(|(c, d)| {
-                let r = 1.0 - eta * d.curvature;
-                // ln|1 − ηλ|, accurate when ηλ is tiny (the flat direction at a small η).
-                let ln = if r > 0.0 && r < 1.0 { (-eta * d.curvature).ln_1p() } else { r.abs().ln() };
+                // ln|1 − ηλ| from ηλ itself: 1 − ηλ rounds to 1 in f64 when ηλ < 10⁻¹⁶ (the
+                // flat direction of Longley's raw columns), and ln_1p keeps it.
+                let x = eta * d.curvature;
+                let ln = if x < 1.0 { (-x).ln_1p() } else { (x - 1.0).ln() };
                 (c * c, ln)
             })
             .collect();

@@ -182,10 +182,16 @@ fn the_end_state_and_the_measured_shrink_match_a_plain_loop_of_the_same_steps() 
         let v = vec3(&d["vector"]);
         let t = d["measured_over_steps"].as_u64().unwrap() as usize;
         assert!(t > 0 && t <= EPOCHS);
-        let c = |th: [f64; 3]| dot(v, [th[0] - star[0], th[1] - star[1], th[2] - star[2]]);
+        // Against the report's θ* (checked above to 1e-9): Cramer's θ* is off by up to
+        // κ·10⁻¹⁶ of θ, as much as the steep component's last measured value.
+        let s = optimum_json;
+        let c = |th: [f64; 3]| dot(v, [th[0] - s[0], th[1] - s[1], th[2] - s[2]]);
         let ours = (c(path[t]) / c(path[0])).abs().powf(1.0 / t as f64);
         let got = d["shrink_measured"].as_f64().unwrap();
-        assert!(rel(got, ours) < 1e-9, "measured shrink: {got} vs {ours} over {t} steps");
+        // The report measures down to 10⁻⁹ of the error, where the two runs' rounding
+        // (10⁻¹⁶ of θ, summed in another order) is up to 10⁻⁷ of the component; the
+        // per-step power divides that by t.
+        assert!(rel(got, ours) < 1e-7 / t as f64 + 1e-12, "measured shrink: {got} vs {ours} over {t} steps");
         // And it is the predicted factor: the run is the quadratic's.
         assert!(rel(got, d["shrink_predicted"].as_f64().unwrap()) < 1e-6);
     }
