@@ -332,14 +332,23 @@ fn verdict(d: &Diagnosis) -> Vec<String> {
         steps_text(&s.standardized),
     ));
     let fs = &d.flat_standardized;
-    let flat_words = format!("the flat direction {}: {}", in_words(names, &fs.vector), composition(names, &fs.vector));
+    let flat_words = || format!("the flat direction {}: {}", in_words(names, &fs.vector), composition(names, &fs.vector));
     if d.kappa.standardized < WELL_CONDITIONED {
-        lines.push(format!("Fix: standardize the columns (κ {} → {}); on standardized columns {flat_words}.", num(d.kappa.raw, 4), num(d.kappa.standardized, 3)));
+        let c = &d.correlation;
+        lines.push(format!(
+            "Fix: standardize the columns (κ {} → {}). What is left is correlation, and it is mild: the largest, between {} and {}, is {}.",
+            num(d.kappa.raw, 4),
+            num(d.kappa.standardized, 3),
+            c.a,
+            c.b,
+            num(c.r, 3)
+        ));
     } else {
         let c = &d.correlation;
         lines.push(format!(
-            "Standardizing is not enough: κ stays {} because {flat_words}. The features {} and {} move together (correlation {}), so the data barely tell their weights apart. Drop or combine the correlated features, or use the closed form (`fit`).",
+            "Standardizing is not enough: κ stays {} because {}. The features {} and {} move together (correlation {}), so the data barely tell their weights apart. Drop or combine the correlated features, or use the closed form (`fit`).",
             num(d.kappa.standardized, 3),
+            flat_words(),
             c.a,
             c.b,
             num(c.r, 3),
