@@ -321,9 +321,16 @@ pub fn modes_figure_in(m: &Modes, labels: Labels, frame: Frame) -> crate::Result
                 .label(format!("diverged, stopped at step {k}"))
                 .legend(|(x, y)| Cross::new((x + 11, y), 6, palette::FIT.stroke_width(3)));
         }
-        let mut texts: Vec<&str> = names.iter().map(String::as_str).collect();
+        // The entries as drawn (their number sets where a phone's legend goes, below the plot).
+        let diverged = m.diverged_at.map(|k| format!("diverged, stopped at step {k}"));
+        let mut texts: Vec<&str> = Vec::new();
+        if show_floor {
+            texts.push("f64 rounding floor ε·‖θ*‖");
+        }
+        texts.extend(names.iter().map(String::as_str));
         texts.push("theory: (1 − ηλ)ᵗ × start");
-        texts.push("f64 rounding floor ε·‖θ*‖");
+        texts.extend(diverged.as_deref());
+        debug_assert_eq!(texts.len(), entries);
         let marks: Vec<&[(f64, f64)]> = measured.iter().chain(&predicted).map(Vec::as_slice).collect();
         plot::legend(&mut chart, &area, frame, &marks, &texts)?;
         Ok(())

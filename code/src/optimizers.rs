@@ -187,25 +187,26 @@ impl Optimizer for AdaGrad {
 
 // ANCHOR: rmsprop
 /// RMSprop: like AdaGrad with a forgetting average instead of a sum,
-///   sᵢ ← ρ·sᵢ + (1 − ρ)·gᵢ²,   θᵢ ← θᵢ − η·gᵢ/(√sᵢ + ε).
+///   sᵢ ← α·sᵢ + (1 − α)·gᵢ²,   θᵢ ← θᵢ − η·gᵢ/(√sᵢ + ε)
+/// (α is torch's `alpha`; ρ is the book's rate per step).
 #[derive(Debug, Clone, Copy)]
 pub struct RmsProp {
     pub lr: f64,
-    pub rho: f64,
+    pub alpha: f64,
     pub eps: f64,
     s: [f64; 2],
 }
 
 impl RmsProp {
     pub fn new(lr: f64) -> RmsProp {
-        RmsProp { lr, rho: 0.9, eps: 1e-8, s: [0.0; 2] }
+        RmsProp { lr, alpha: 0.9, eps: 1e-8, s: [0.0; 2] }
     }
 }
 
 impl Optimizer for RmsProp {
     fn step(&mut self, theta: [f64; 2], grad: [f64; 2], _t: usize) -> [f64; 2] {
         std::array::from_fn(|i| {
-            self.s[i] = self.rho * self.s[i] + (1.0 - self.rho) * grad[i] * grad[i];
+            self.s[i] = self.alpha * self.s[i] + (1.0 - self.alpha) * grad[i] * grad[i];
             theta[i] - self.lr * grad[i] / (self.s[i].sqrt() + self.eps)
         })
     }

@@ -198,8 +198,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let theta = &cs[0].loss.theta_star;
     r.number("b_star", theta[0], 4).number("w_area_star", theta[1], 4).number("w_rooms_star", theta[2], 4);
 
-    r.file("ch11-valley.svg", valley_figure(&cs[2])?);
-    r.file("ch11-convergence.svg", convergence_figure(&cs)?);
+    plot::figure(&mut r, "ch11-valley", |frame| valley_figure(&cs[2], frame))?;
+    plot::figure(&mut r, "ch11-convergence", |frame| convergence_figure(&cs, frame))?;
 
     // Longley: six collinear economic series, 1947–62.
     let sets = nist::all()?;
@@ -241,7 +241,7 @@ const STEPS_SHOWN: usize = 40;
 // ANCHOR: valley_figure
 /// The standardized loss over the two weights (the intercept at its optimum, which
 /// centring has decoupled), its flat and steep directions, and gradient descent's path.
-fn valley_figure(case: &Case) -> Result<String> {
+fn valley_figure(case: &Case, frame: plot::Frame) -> Result<String> {
     let loss = &case.loss;
     let star = (loss.theta_star[1], loss.theta_star[2]);
     let l_at = |wa: f64, wr: f64| {
@@ -276,74 +276,123 @@ fn valley_figure(case: &Case) -> Result<String> {
     let path_side = (path[path.len() / 2].0 - star.0) * flat[1] + (path[path.len() / 2].1 - star.1) * flat[2];
     let flat_end = arrow(flat, if path_side > 0.0 { -0.6 } else { 0.6 } * h);
     let steep_end = arrow(steep, 0.35 * h);
-    plot::render((800, 560), |area| -> DrawResult {
-        let area = area.titled("Standardized, the valley is still there: more area, fewer rooms", plot::caption_style())?;
-        let (plot_area, legend) = area.split_horizontally(560);
-        let mut chart = ChartBuilder::on(&plot_area)
-            .margin(10)
-            .x_label_area_size(50)
-            .y_label_area_size(64)
+    let title = "Standardized, the valley is still there: more area, fewer rooms";
+    let labels = [
+        "start: both weights 0".to_string(),
+        "GD path, η = 1/λ_{max}".to_string(),
+        "flat direction v_{min}".to_string(),
+        "steep direction v_{max}".to_string(),
+        "least-squares minimum".to_string(),
+    ];
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    // The contours fill the plot: the legend goes beside it (below on a phone). The plot
+    // is as tall as it is wide, so that the window (square in data) keeps the right angle
+    // between the flat and the steep direction.
+    let (margin, y_labels, x_labels) = (15, frame.px(75, 65), 50);
+    let (right, below) = (plot::legend_room_right(frame, &labels), plot::legend_room(frame, labels.len()));
+    plot::render(frame.size((800, 548), 575), |root| -> DrawResult {
+        let area = plot::title(root, title)?;
+        let (w, h) = area.dim_in_pixel();
+        let free_w = w as i32 - 2 * margin - y_labels as i32 - right as i32;
+        let free_h = h as i32 - 2 * margin - x_labels - below as i32;
+        // The spare length of the longer side goes to its margins (a phone's split evenly).
+        let spare_w = (free_w - free_h).max(0);
+        let spare_h = (free_h - free_w).max(0);
+        let (left_extra, right_extra) = if frame.is_narrow() { (spare_w / 2, spare_w - spare_w / 2) } else { (0, spare_w) };
+        let mut chart = ChartBuilder::on(&area)
+            .margin(margin)
+            .margin_left(margin + left_extra)
+            .margin_right(margin + right as i32 + right_extra)
+            .margin_top(margin + spare_h)
+            .margin_bottom(margin + below as i32)
+            .x_label_area_size(x_labels)
+            .y_label_area_size(y_labels)
             .build_cartesian_2d(grid.xs[0]..*grid.xs.last().unwrap(), grid.ys[0]..*grid.ys.last().unwrap())?;
-        plot::style_mesh(&mut chart, "weight of area (€ per standard deviation of area)", "weight of rooms (€ per sd of rooms)")?;
+        plot::style_mesh(&mut chart, "weight of area (€ per sd of area)", "weight of rooms (€ per sd of rooms)")?;
         for (k, &level) in levels.iter().enumerate() {
             let colour = plot::viridis(k as f64 / (levels.len() - 1) as f64 * 0.9);
             chart.draw_series(contour::contour(&grid, level).into_iter().map(|s| PathElement::new(s.to_vec(), colour.stroke_width(2))))?;
         }
+        chart
+            .draw_series([Circle::new(path[0], 6, palette::INK.stroke_width(2))])?
+            .label(labels[0])
+            .legend(|(x, y)| Circle::new((x + 11, y), 5, palette::INK.stroke_width(2)));
         chart.draw_series(LineSeries::new(path.clone(), palette::ORANGE.stroke_width(2)))?;
-        chart.draw_series(path.iter().map(|&q| Circle::new(q, 3, palette::ORANGE.filled())))?;
-        chart.draw_series([Circle::new(path[0], 6, palette::INK.stroke_width(2))])?;
+        chart
+            .draw_series(path.iter().map(|&q| Circle::new(q, 3, palette::ORANGE.filled())))?
+            .label(labels[1])
+            .legend(plot::line_glyph(palette::ORANGE, 2));
         plot::arrow(&mut chart, star, flat_end, palette::INK, 3)?;
+        chart.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?.label(labels[2]).legend(plot::line_glyph(palette::INK, 3));
         plot::arrow(&mut chart, star, steep_end, palette::GREY, 3)?;
-        plot::mark_optimum(&mut chart, star, "least-squares minimum")?;
-        plot::legend_panel(
-            &legend,
-            &[
-                (format!("GD, η = 1/λ_{{max}}, {STEPS_SHOWN} steps"), palette::ORANGE, 2),
-                ("flat direction v_min".to_string(), palette::INK, 3),
-                ("steep direction v_max".to_string(), palette::GREY, 3),
-                ("least-squares minimum".to_string(), palette::FIT, 3),
-            ],
-        )?;
+        chart.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?.label(labels[3]).legend(plot::line_glyph(palette::GREY, 3));
+        // A white halo: the vermillion cross sits among the orange path's last steps.
+        chart.draw_series([Cross::new(star, 9, WHITE.stroke_width(8))])?;
+        plot::mark_optimum(&mut chart, star, labels[4])?;
+        plot::legend(&mut chart, &area, frame, &[], &labels)?;
         Ok(())
     })
 }
 // ANCHOR_END: valley_figure
 
-fn convergence_figure(cs: &[Case]) -> Result<String> {
+/// One curve of the convergence figure: its legend label, its points, its colour.
+struct LabelledCurve {
+    label: String,
+    points: Vec<(f64, f64)>,
+    colour: RGBColor,
+}
+
+fn convergence_figure(cs: &[Case], frame: plot::Frame) -> Result<String> {
+    // A run that ends below it (the decorrelated one, in one step) is drawn down to it.
+    const FLOOR: f64 = TARGET / 100.0;
     let colours = [palette::INK, palette::PURPLE, palette::DATA, palette::TRUE];
-    let curves: Vec<(String, Vec<(f64, f64)>, RGBColor)> = cs
+    let curves: Vec<LabelledCurve> = cs
         .iter()
         .zip(colours)
         .filter_map(|(c, colour)| {
             let run = c.run.as_ref()?;
-            let pts: Vec<(f64, f64)> = run
+            // On the log axis a step per 1/200 of a decade looks the same as every step, and
+            // keeps the file at kilobytes rather than megabytes (the raw run has 10⁵ steps).
+            let last = run.relative_excess.len().saturating_sub(1);
+            let slot = |t: usize| (200.0 * ((t + 1) as f64).log10()).floor() as i64;
+            let points = run
                 .relative_excess
                 .iter()
                 .enumerate()
-                .map(|(t, v)| ((t + 1) as f64, v.max(TARGET / 10.0)))
+                .filter(|&(t, _)| t == 0 || t == last || slot(t) != slot(t - 1))
+                .map(|(t, v)| ((t + 1) as f64, v.max(FLOOR)))
                 .collect();
-            Some((format!("{} (κ = {})", c.scale.name(), fmt_kappa(c.loss.kappa())), pts, colour))
+            Some(LabelledCurve { label: format!("{} (κ = {})", c.scale.name(), fmt_kappa(c.loss.kappa())), points, colour })
         })
         .collect();
-    let xmax = curves.iter().map(|(_, p, _)| p.len()).max().unwrap_or(2) as f64 * 1.5;
-    let (ylo, yhi) = (TARGET / 10.0, 2.0);
-    plot::render((800, 500), |area| -> DrawResult {
-        let area = area.titled("Each rescaling removes a cause: offsets, then units, then correlation", plot::caption_style())?;
-        let (plot_area, legend) = area.split_horizontally(560);
-        let mut chart = ChartBuilder::on(&plot_area)
-            .margin(10)
+    let xmax = curves.iter().filter_map(|c| c.points.last()).map(|p| p.0).fold(2.0, f64::max) * 1.5;
+    // The axis starts on an even power of ten, so that its labels (every second decade)
+    // include 10⁰, where every run starts.
+    let (ylo, yhi) = (FLOOR, 2.0);
+    let labels: Vec<&str> = curves.iter().map(|c| c.label.as_str()).collect();
+    plot::render(frame.size(plot::SIZE, 470 + plot::legend_room(frame, labels.len())), |root| -> DrawResult {
+        let area = plot::title(root, "Each rescaling removes a cause: offsets, then units, then correlation")?;
+        // The curves fill the plot's corners: the legend goes beside it (below on a phone).
+        let mut chart = ChartBuilder::on(&area)
+            .margin(15)
+            // Room for the last x label's right half, at the canvas's edge on a phone.
+            .margin_right(frame.px(15, 24) + plot::legend_room_right(frame, &labels))
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
-            .y_label_area_size(70)
+            .y_label_area_size(frame.px(75, 65))
             .build_cartesian_2d(
                 (1.0..xmax).log_scale().with_key_points(plot::log_ticks(1.0, xmax)),
                 (ylo..yhi).log_scale().with_key_points(plot::log_ticks(ylo, yhi)),
             )?;
         plot::style_mesh_scaled(&mut chart, "step t + 1 (log scale)", "(L − L*)/(L₀ − L*) (log scale)", (true, true))?;
-        for (_, pts, colour) in &curves {
-            chart.draw_series(LineSeries::new(pts.clone(), colour.stroke_width(3)))?;
+        for c in &curves {
+            chart
+                .draw_series(LineSeries::new(c.points.clone(), c.colour.stroke_width(3)))?
+                .label(c.label.as_str())
+                .legend(plot::line_glyph(c.colour, 3));
         }
-        let entries: Vec<(String, RGBColor, u32)> = curves.iter().map(|(l, _, c)| (l.clone(), *c, 3)).collect();
-        plot::legend_panel(&legend, &entries)?;
+        let drawn: Vec<&[(f64, f64)]> = curves.iter().map(|c| c.points.as_slice()).collect();
+        plot::legend(&mut chart, &area, frame, &drawn, &labels)?;
         Ok(())
     })
 }

@@ -252,12 +252,13 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.file("diagnose-reader.txt", crate::diagnose::reader_example()?);
 
     plot::figure(&mut r, "ch4-loss", |frame| loss_figure(d, &trace, mse(&d.x, &d.y, ws, bs), frame))?;
-    r.file("ch4-trajectory.svg", valley::trajectory_figure(d, &c, &trace, LR, measured_notebook - ITERATIONS as f64)?);
-    r.file("ch4-floor-lines.svg", valley::floor_lines_figure(d, &c)?);
-    r.file("ch4-valley-directions.svg", valley::eigen_figure(d, &c, &trace)?);
+    let left_steps = measured_notebook - ITERATIONS as f64;
+    plot::figure(&mut r, "ch4-trajectory", |frame| valley::trajectory_figure(d, &c, &trace, LR, left_steps, frame))?;
+    plot::figure(&mut r, "ch4-floor-lines", |frame| valley::floor_lines_figure(d, &c, frame))?;
+    plot::figure(&mut r, "ch4-valley-directions", |frame| valley::eigen_figure(d, &c, &trace, frame))?;
     plot::figure(&mut r, "ch4-gradients", |frame| gradients_figure(&trace, frame))?;
     plot::figure(&mut r, "ch4-eigen-axes", answer::eigen_axes_figure)?;
-    r.file("ch4-modes.svg", answer::modes_figure(d, &c, &trace)?);
+    plot::figure(&mut r, "ch4-modes", |frame| answer::modes_figure(d, &c, &trace, frame))?;
     r.file("widget.json", answer::widget_json(d)?);
     let title = format!("Paris rents, η = {}: w is learnt in a few steps, b is not", fmt_sci(LR, 1));
     plot::figure(&mut r, "ch4-fractions", |frame| fractions_figure(&trace, (ws, bs), &title, "iteration t", frame))?;

@@ -176,9 +176,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let e0 = q.relative_error(s0);
     // −1 when f64 cannot resolve a contraction from 1 (κ beyond ~10¹⁶, e.g. x far from 0).
     let finite_or = |v: f64| if v.is_finite() { v } else { -1.0 };
-    // The distance shrinks by exactly r² every second step and jumps up in between (each
+    // The distance shrinks by exactly ρ² = r² every second step and jumps up in between (each
     // parameter inherits the other's error), so the run stops on the first even step past
-    // ln(ε/ε₀)/ln r.
+    // ln(ε/δ₀)/ln ρ.
     let diag_predicted = finite_or(2.0 * ((EPS / e0).ln() / rr.ln() / 2.0).ceil());
     let diag_measured = match reach(&mut Gd::per_parameter([1.0 / h[0][0], 1.0 / h[1][1]]), &q, s0, EPS, DIAG_BUDGET).0 {
         Reach::Reached(k) => k as i64,
@@ -279,6 +279,12 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         arith_table += &format!("| {name} | {best} | {} | {div} |\n", run.best_at);
     }
     r.file("grow-arithmetic.md", arith_table);
+    // How long b keeps improving after the onset, in the arithmetic where that is shortest.
+    let onset = r.json()["grow_onset"].as_i64().unwrap_or(-1);
+    let after = ["f64", "centred", "dd", "wide512", "wide1024"].iter().filter_map(|k| r.json()[format!("grow_{k}_best_at")].as_i64()).min().unwrap_or(-1);
+    if onset >= 0 && after >= 0 {
+        r.integer("grow_improves_after_onset", after - onset);
+    }
     // Exercise 2: the exact η_b at which I − D·H reaches spectral radius 1 (η_w = 1/λmax).
     let limit = eta_b_limit(h, eta0);
     r.number("eta_b_limit", limit, 4);
@@ -309,8 +315,10 @@ fn schedules_figure(runs: &[(&str, &str, Gd, Trace)], frame: Frame) -> Result<St
         .zip(palette::SERIES)
         .map(|((key, name, gd, t), col)| {
             let i = if *key == "grow_b" { 1 } else { 0 };
+            // The steps taken are t = 0 … end − 1: the trace's last point is where the last
+            // step landed, and no step is taken from it.
             let end = t.w.len() - 1;
-            (*name, col, (0..=end).map(|k| (k as f64, gd.lr[i] * gd.schedule[i].factor(k))).collect())
+            (*name, col, (0..end).map(|k| (k as f64, gd.lr[i] * gd.schedule[i].factor(k))).collect())
         })
         .collect();
     log_y_figure("The schedules: η_b(t), fixed in advance", "step t", "learning rate of b (log scale)", &curves, SCHEDULE_STEPS, frame)

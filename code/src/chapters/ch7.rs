@@ -14,6 +14,7 @@ use crate::curvature::Curvature;
 use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
 use crate::gd::{self, Reach, Trace};
+use crate::grad;
 use crate::optimizers::{
     AdaGrad, Adam, Gd, Momentum, Nesterov, Newton, Optimizer, RmsProp, reach_by, run, run_quadratic,
 };
@@ -45,6 +46,12 @@ pub const SWEEP_BETA: f64 = 0.9;
 /// Mini-batches drawn with replacement: steps recorded after a burn-in of `REPLACEMENT_BURN_IN`.
 pub const REPLACEMENT_STEPS: usize = 100_000;
 const REPLACEMENT_BURN_IN: usize = 1000;
+/// The with-replacement table's smaller step: η divided by this.
+const REPL_ETA_DIVISOR: f64 = 4.0;
+/// Full-batch "spreads" below this are rounding (θ* is a fixed point).
+const FULL_BATCH_BOUND: f64 = 1e-14;
+/// Seeds over which the reshuffled batch-size ratio is quoted (median and range).
+pub const RATIO_SEEDS: u64 = 9;
 /// Steps shown in the trajectory and loss figures (raw, standardized).
 const SHOWN_RAW: usize = 3000;
 const SHOWN_STD: usize = 40;
@@ -75,6 +82,9 @@ struct Setting {
     start: [f64; 2],
     /// Back to (w, b) in €/m² and €.
     to_raw: Box<dyn Fn([f64; 2]) -> [f64; 2]>,
+    /// The data in this setting's units, for the gradient summed point by point (the second
+    /// arithmetic; `q` sums them once, into H and c).
+    data: [Vec<f64>; 2],
 }
 
 /// The optimizers of the sweep, at step size `lr` (momentum and Nesterov with β = 0.9).
@@ -210,36 +220,57 @@ fn predicted(rho: f64, shrink: f64) -> f64 {
     if rho <= 0.0 { 1.0 } else { (shrink.ln() / rho.ln()).ceil().max(1.0) }
 }
 
+/// Where a run ends when its steps are computed in another order.
+struct AltEnd {
+    error: f64,
+    end: [f64; 2],
+}
+
+/// The run of optimizer `key` in setting `s` again, with the gradient summed over the data
+/// point by point, as PyTorch's autograd does, instead of from H·θ − c, and from a start a
+/// few rounding units away (as another order of standardizing would put it). A method's
+/// result survives both; a cycle whose size rounding decides does not.
+fn second_arithmetic(s: &Setting, best: &dyn Fn(&str) -> f64, key: &str, raw_error: &dyn Fn([f64; 2]) -> f64) -> AltEnd {
+    let mut opt = entries(s, best).into_iter().find(|f| f.key == key).expect("the same list").opt;
+    let [x, y] = &s.data;
+    // The start a few units in the last place away: where standardizing rounded differently.
+    let start = s.start.map(|v| f64::from_bits(v.to_bits() + 4));
+    let trace = run(opt.as_mut(), start, BUDGET, |t, _| grad::gradients(x, y, t[0], t[1]).into(), |t| s.q.loss(t));
+    let last = [trace.w.last().copied().unwrap_or(f64::NAN), trace.b.last().copied().unwrap_or(f64::NAN)];
+    let end = (s.to_raw)(last);
+    AltEnd { error: raw_error(end), end }
+}
+
 // ANCHOR: transient
-/// With the parameters of the table, heavy ball and Nesterov have a *double* root r of
+/// With the parameters of the table, heavy ball and Nesterov have a *double* root z of
 /// their characteristic polynomial along each eigen-direction (λ):
-///   heavy ball  z² − (1 + β − ηλ)·z + β = 0,            r = (1 + β − ηλ)/2,
-///   Nesterov    z² − (1 + β)(1 − ηλ)·z + β(1 − ηλ) = 0,  r = (1 + β)(1 − ηλ)/2,
-/// so the error along that direction is c·(1 + B·t)·rᵗ, not c·rᵗ. From v = 0 the first
+///   heavy ball  z² − (1 + β − ηλ)·z + β = 0,            z = (1 + β − ηλ)/2,
+///   Nesterov    z² − (1 + β)(1 − ηλ)·z + β(1 − ηλ) = 0,  z = (1 + β)(1 − ηλ)/2,
+/// so the error along that direction is c·(1 + γ·t)·zᵗ, not c·zᵗ. From v = 0 the first
 /// step multiplies it by f = 1 − ηλ (heavy ball) or 1 − (1 + β)ηλ (Nesterov), which fixes
-/// B = f/r − 1. Returns the first t at which the error rebuilt from both directions is
-/// below `eps` (a root r = 0 leaves nothing after two steps).
+/// γ = f/z − 1. Returns the first t at which the error rebuilt from both directions is
+/// below `eps` (a root z = 0 leaves nothing after two steps).
 fn transient_prediction(s: &Setting, (eta, beta, nesterov): (f64, f64, bool), eps: f64, error: &dyn Fn([f64; 2]) -> f64) -> Option<usize> {
     let (q, c) = (&s.q, &s.c);
     let e0 = [s.start[0] - q.star[0], s.start[1] - q.star[1]];
     let parts: Vec<(f64, f64, f64, [f64; 2])> = [(c.lambda_min, c.v_min), (c.lambda_max, c.v_max)]
         .into_iter()
         .map(|(lambda, v)| {
-            let (r, f) = if nesterov {
+            let (z, f) = if nesterov {
                 ((1.0 + beta) * (1.0 - eta * lambda) / 2.0, 1.0 - (1.0 + beta) * eta * lambda)
             } else {
                 ((1.0 + beta - eta * lambda) / 2.0, 1.0 - eta * lambda)
             };
-            (e0[0] * v[0] + e0[1] * v[1], r, f, v)
+            (e0[0] * v[0] + e0[1] * v[1], z, f, v)
         })
         .collect();
     (0..=BUDGET).find(|&t| {
         let mut theta = q.star;
-        for &(coef, r, f, v) in &parts {
-            let along = if r.abs() < 1e-12 {
+        for &(coef, z, f, v) in &parts {
+            let along = if z.abs() < 1e-12 {
                 [coef, coef * f, 0.0][t.min(2)]
             } else {
-                coef * (1.0 + (f / r - 1.0) * t as f64) * r.powi(t as i32)
+                coef * (1.0 + (f / z - 1.0) * t as f64) * z.powi(t as i32)
             };
             theta = [theta[0] + along * v[0], theta[1] + along * v[1]];
         }
@@ -270,13 +301,21 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     }
     let raw_error = move |t: [f64; 2]| (t[0] - star[0]).hypot(t[1] - star[1]) / star[0].hypot(star[1]).max(f64::MIN_POSITIVE);
     let settings = [
-        Setting { key: "raw", q: q_raw, c: Curvature::of(&d.x), start: [START.0, START.1], to_raw: Box::new(|t| t) },
+        Setting {
+            key: "raw",
+            q: q_raw,
+            c: Curvature::of(&d.x),
+            start: [START.0, START.1],
+            to_raw: Box::new(|t| t),
+            data: [d.x.clone(), d.y.clone()],
+        },
         Setting {
             key: "std",
             q: q_std,
             c: Curvature::of(&xs),
             start: <[f64; 2]>::from(st.to_standardized(START)),
             to_raw: Box::new(move |t| st.to_original((t[0], t[1])).into()),
+            data: [xs.clone(), ys.clone()],
         },
     ];
     let c = settings[0].c;
@@ -388,10 +427,11 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
          |---|---|---|---:|---:|---:|\n",
     );
     let mut rates = String::from(
-        "| method | rate per step ρ | ρ | predicted, ⌈ln(ε/ε₀)/ln ρ⌉ | rebuilt: transient, even steps | measured |\n\
+        "| method | rate per step ρ | ρ | predicted, ⌈ln(ε/δ₀)/ln ρ⌉ | rebuilt: transient, even steps | measured |\n\
          |---|---|---:|---:|---:|---:|\n",
     );
     let mut shown = Vec::new();
+    let mut cycles = false;
     for (i, s) in settings.iter().enumerate() {
         let best = |key: &str| sweeps[i].iter().find(|(k, _, _)| *k == key).map_or(1e-3, |c| c.2);
         let e0 = s.q.relative_error(s.start);
@@ -402,25 +442,41 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             let (end, theta) = reach_by(e.opt.as_mut(), &s.q, s.start, EPS, BUDGET, |t| raw_error(to_raw(t)));
             let [w, b] = to_raw(theta);
             let key = format!("{}_{}", e.key, s.key);
+            let (mut shown_w, mut shown_b) = (fmt_sig(w, 7), fmt_sig(b, 7));
             let (measured, status, count) = match end {
                 Reach::Reached(k) => (fmt_count(k as f64), "reached", k as i64),
                 Reach::NotReached { error, .. } => {
-                    r.number_sci(&format!("{key}_error"), error, 2);
-                    (format!("not within {} (error {})", fmt_count(BUDGET as f64), fmt_sci(error, 1)), "not within budget", -1)
+                    // The second arithmetic: the same run on the error θ − θ* with the gradient
+                    // H·(θ − θ*), the same steps in exact arithmetic. A run that ends in a cycle
+                    // (RMSprop) ends where rounding puts it: what moves is not quoted.
+                    let alt = second_arithmetic(s, &best, e.key, &raw_error);
+                    r.number_sci(&format!("{key}_error"), error, 2).number_sci(&format!("{key}_error_alt"), alt.error, 2);
+                    let [w2, b2] = alt.end;
+                    if fmt_sig(w2, 7) != shown_w || fmt_sig(b2, 7) != shown_b {
+                        (shown_w, shown_b) = ("a cycle".into(), "a cycle".into());
+                        cycles = true;
+                    }
+                    let within = format!("not within {}", fmt_count(BUDGET as f64));
+                    if fmt_sci(error, 1) == fmt_sci(alt.error, 1) {
+                        (format!("{within} (error {})", fmt_sci(error, 1)), "not within budget", -1)
+                    } else {
+                        let (lo, hi) = (error.min(alt.error), error.max(alt.error));
+                        (format!("{within} (error {} to {}: rounding decides)", fmt_sci(lo, 1), fmt_sci(hi, 1)), "not within budget", -1)
+                    }
                 }
                 Reach::Diverged(k) => (format!("diverged at {k}"), "diverged", -1),
             };
             let p = e.rho.map(|rho| predicted(rho, shrink));
             if let (Some(rho), Reach::NotReached { .. }) = (e.rho, end) {
-                // Where theory says the budget leaves the error: ε₀·ρ^budget.
+                // Where theory says the budget leaves the error: δ₀·ρ^budget.
                 r.number_sci(&format!("{key}_error_predicted"), e0 * rho.powf(BUDGET as f64), 2);
             }
             r.text(&format!("{key}_status"), status).integer(&format!("{key}_iterations"), count);
             r.number(&format!("{key}_predicted"), p.unwrap_or(-1.0), 6);
             r.number(&format!("{key}_w"), w, 6).number(&format!("{key}_b"), b, 6);
             let transient = e.double_root.and_then(|dr| transient_prediction(s, dr, EPS, &|t| raw_error(to_raw(t))));
-            // Diagonal steps: the distance shrinks by r² every second step and jumps up in
-            // between (chapter 6), so the first even step past ln(ε/ε₀)/ln r.
+            // Diagonal steps: the distance shrinks by ρ² = r² every second step and jumps up
+            // in between (chapter 6), so the first even step past ln(ε/δ₀)/ln ρ.
             let transient = match (e.key, e.rho) {
                 ("diagonal", Some(rho)) if s.key == "raw" && rho > 0.0 && rho < 1.0 => Some(2 * ((shrink.ln() / rho.ln()) / 2.0).ceil() as usize),
                 _ => transient,
@@ -436,8 +492,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
                 label(e.key),
                 if s.key == "raw" { "raw" } else { "standardized" },
                 e.params,
-                fmt_sig(w, 7),
-                fmt_sig(b, 7)
+                shown_w,
+                shown_b
             );
             if s.key == "raw" {
                 rates += &format!(
@@ -458,6 +514,11 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         }
         shown.push(traces);
     }
+    if cycles {
+        table += "\n*A cycle*: the run ends going round the optimum, and its last point moves when the same \
+                  steps are computed another way (the gradient summed point by point, from a start a few \
+                  rounding units away), so no final value is shown.\n";
+    }
     r.file("optimizers.md", table);
     r.file("rates.md", rates);
 
@@ -471,24 +532,55 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         }
     }
     let (rms, adam) = (RmsProp::new(1.0), Adam::new(1.0));
-    r.number("rmsprop_step_bound", 1.0 / (1.0 - rms.rho).sqrt(), 4);
+    r.number("rmsprop_step_bound", 1.0 / (1.0 - rms.alpha).sqrt(), 4);
     r.number("adam_sparse_step", (1.0 - adam.beta1) / (1.0 - adam.beta2).sqrt(), 4);
     r.number("adam_step_bound", adam_step_bound(adam.beta1, adam.beta2), 4);
     r.number("adam_worst_growth", adam.beta2 / adam.beta1, 3);
     r.number("start_rel_error", settings[0].q.relative_error(settings[0].start), 3);
-    // Heavy ball's transient coefficient B = f/r − 1 along the steep direction (see `transient`).
+    // Heavy ball's transient coefficient γ = f/z − 1 along the steep direction (see `transient`).
     let hb = Momentum::optimal(c.lambda_min, c.lambda_max);
     let (f, root) = (1.0 - hb.lr * c.lambda_max, (1.0 + hb.beta - hb.lr * c.lambda_max) / 2.0);
     r.number("momentum_raw_b_steep", f / root - 1.0, 2);
+    // What the transient costs: the rebuilt (= measured) count beyond the rate's prediction.
+    for key in ["momentum_raw", "nesterov_raw"] {
+        let j = r.json();
+        let (t, p) = (j[format!("{key}_transient")].as_i64(), j[format!("{key}_predicted")].as_f64());
+        if let (Some(t), Some(p)) = (t, p) {
+            r.integer(&format!("{key}_transient_extra"), t - p as i64);
+        }
+    }
+    // Figure 7.2's alt text: where heavy ball's curve is at the end of the figure.
+    if let Some((_, t)) = shown[0].iter().find(|(k, _)| *k == "momentum") {
+        let q = &settings[0].q;
+        let end = [t.w[t.w.len() - 1], t.b[t.b.len() - 1]];
+        r.number_sci("momentum_raw_shown_end_excess", q.excess(end) / q.excess(settings[0].start), 1);
+        r.integer("shown_raw_steps", (t.w.len() - 1) as i64);
+    }
 
     // Mini-batches: the spread around θ* at the end of each epoch.
     // The rows the mini-batch experiment replays: all, or above MAX_ROWS a seeded sample.
     let sample = data::seeded_sample(d, MAX_ROWS)?;
     r.integer("minibatch_rows", sample.len() as i64);
     let clouds = minibatch_epochs(&mut r, &sample, d.len())?;
-    let j = r.json();
-    let reshuffled = ratio_or_zero(j["sgd_std_1_spread_b"].as_f64().unwrap_or(0.0), j["sgd_std_10_spread_b"].as_f64().unwrap_or(0.0));
-    r.number("sgd_reshuffled_batch_ratio", reshuffled, 3);
+    // Batch size 1 → 10, reshuffled epochs, standardized data: b's spread ratio depends on the
+    // seed, so it is quoted as the median and range over RATIO_SEEDS seeds (the book's first).
+    {
+        let st_s = Scaling::of(&sample.x, &sample.y)?;
+        let (xs_s, ys_s) = st_s.apply(&sample.x, &sample.y);
+        let q = Quadratic::of(&xs_s, &ys_s);
+        let star_b = Quadratic::of(&sample.x, &sample.y).star[1].abs();
+        let spread_b = |m: usize, seed: u64| {
+            let ends = sgd_epochs(&xs_s, &ys_s, &q, m, SGD_LR_STD, EPOCHS, seed);
+            let bs: Vec<f64> = ends[ends.len() / 2..].iter().map(|t| st_s.to_original((t[0], t[1])).1).collect();
+            stats::std_dev(&bs) / star_b
+        };
+        let mut ratios: Vec<f64> =
+            (0..RATIO_SEEDS).map(|k| ratio_or_zero(spread_b(1, data::BOOK_SEED + k), spread_b(10, data::BOOK_SEED + k))).collect();
+        ratios.sort_by(f64::total_cmp);
+        r.integer("sgd_reshuffled_seeds", RATIO_SEEDS as i64);
+        r.number("sgd_reshuffled_batch_ratio", ratios[ratios.len() / 2], 3);
+        r.number("sgd_reshuffled_batch_ratio_min", ratios[0], 3).number("sgd_reshuffled_batch_ratio_max", ratios[ratios.len() - 1], 3);
+    }
 
     // With replacement, every step, standardized data: the setting of the √η and 1/√B laws.
     // There H = λI (λ = 2), so e ← (1 − ηλ)e − η·ξ with Cov ξ = Σ₁/B gives the stationary
@@ -498,9 +590,11 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let sigma1 = gradient_covariance(&xs, &ys, q_std.star);
     let jac = [[st.y_sd / st.x_sd, 0.0], [-st.x_mean * st.y_sd / st.x_sd, st.y_sd]];
     let mut repl_table = String::from(
-        "| batch size | η | spread of b / \\|b*\\|, measured | predicted √(η·Σ₁/(B·λ(2 − ηλ))) |\n|---:|---:|---:|---:|\n",
+        "| batch size | η | spread of b / \\|b*\\|, measured | the law √(η·Σ₁/(B·λ(2 − ηλ))) | with each sample's curvature |\n|---:|---:|---:|---:|---:|\n",
     );
-    for (tag, m, lr) in [("1", 1, SGD_LR_STD), ("10", 10, SGD_LR_STD), ("1_quarter", 1, SGD_LR_STD / 4.0)] {
+    r.integer("sgd_repl_eta_divisor", REPL_ETA_DIVISOR as i64);
+    let mut max_se: f64 = 0.0;
+    for (tag, m, lr) in [("1", 1, SGD_LR_STD), ("10", 10, SGD_LR_STD), ("1_quarter", 1, SGD_LR_STD / REPL_ETA_DIVISOR)] {
         let pts = sgd_with_replacement(&xs, &ys, q_std, m, lr, REPLACEMENT_STEPS);
         let bs: Vec<f64> = pts.iter().map(|t| st.to_original((t[0], t[1])).1).collect();
         let measured = stats::std_dev(&bs) / star[1].abs();
@@ -509,10 +603,22 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
         let jb = jac[1];
         let cbb = k * (jb[0] * (sigma1[0][0] * jb[0] + sigma1[0][1] * jb[1]) + jb[1] * (sigma1[1][0] * jb[0] + sigma1[1][1] * jb[1]));
         let predicted = cbb.max(0.0).sqrt() / star[1].abs(); // C is positive semi-definite: a negative value is rounding
+        let cc = replacement_covariance(&xs, q_std.h, sigma1, lr, m);
+        let full = (jb[0] * (cc[0][0] * jb[0] + cc[0][1] * jb[1]) + jb[1] * (cc[1][0] * jb[0] + cc[1][1] * jb[1])).max(0.0).sqrt() / star[1].abs();
         r.number(&format!("sgd_repl_{tag}_spread_b"), measured, 3).number(&format!("sgd_repl_{tag}_predicted_b"), predicted, 3);
-        repl_table += &format!("| {m} | {} | {} | {} |\n", fmt_sig(lr, 3), fmt_sci(measured, 3), fmt_sci(predicted, 3));
+        r.number(&format!("sgd_repl_{tag}_curvature_b"), full, 3);
+        // The measurement's own uncertainty: the recorded steps are correlated, each error
+        // decaying by a = 1 − ηλ per step (H = λI), so N of them estimate a variance with
+        // relative variance (2/N)·(1 + a²)/(1 − a²), and the spread (its root) half of that
+        // relative error.
+        let a = 1.0 - lr * lam;
+        let se = 0.5 * (2.0 / pts.len() as f64 * (1.0 + a * a) / (1.0 - a * a)).sqrt();
+        r.number(&format!("sgd_repl_{tag}_rel_se"), se, 2);
+        max_se = max_se.max(se);
+        repl_table += &format!("| {m} | {} | {} | {} | {} |\n", fmt_sig(lr, 3), fmt_sci(measured, 3), fmt_sci(predicted, 3), fmt_sci(full, 3));
     }
     r.file("minibatch-replacement.md", repl_table);
+    r.number("sgd_repl_rel_se_max_pct", 100.0 * max_se, 2);
     let j = r.json();
     let v = |k: &str| j[k].as_f64().unwrap_or(0.0);
     r.number("sgd_repl_batch_ratio", ratio_or_zero(v("sgd_repl_1_spread_b"), v("sgd_repl_10_spread_b")), 3);
@@ -672,7 +778,7 @@ fn minibatch_epochs(r: &mut Report, d: &Dataset, of_rows: usize) -> Result<Vec<(
     ] {
         let q = Quadratic::of(xs_, ys_);
         for m in BATCHES {
-            let ends = sgd_epochs(xs_, ys_, &q, m, lr, EPOCHS);
+            let ends = sgd_epochs(xs_, ys_, &q, m, lr, EPOCHS, data::BOOK_SEED);
             if ends.len() < EPOCHS {
                 // The run stopped early: η is beyond the stable limit on these data.
                 return Err(Error::Diverged {
@@ -688,18 +794,26 @@ fn minibatch_epochs(r: &mut Report, d: &Dataset, of_rows: usize) -> Result<Vec<(
             let pts: Vec<[f64; 2]> = ends[EPOCHS / 2..].iter().map(|t| to_raw(*t)).collect();
             let sd = |i: usize| stats::std_dev(&pts.iter().map(|p| p[i]).collect::<Vec<_>>());
             let (rw, rb) = (sd(0) / star[0].abs(), sd(1) / star[1].abs());
-            r.number(&format!("sgd_{sk}_{m}_spread_w"), rw, 3).number(&format!("sgd_{sk}_{m}_spread_b"), rb, 3);
-            let ratio = if rw > 0.0 { rb / rw } else { 0.0 };
-            r.number(&format!("sgd_{sk}_{m}_ratio"), ratio, 3);
-            mb_table += &format!(
-                "| {} | {m} | {} | {} | {} | {} |\n",
+            let label = if sk == "raw" {
                 // No-break spaces: "η = 0.05" stays on one line in a narrow column.
-                if sk == "raw" { format!("raw, η\u{a0}=\u{a0}{}", fmt_sci(lr, 1)) } else { format!("standardized, η\u{a0}=\u{a0}{lr}") },
-                d.len().div_ceil(m.min(d.len())),
-                fmt_sci(rw, 2),
-                fmt_sci(rb, 2),
-                if rw > 0.0 { fmt_sig(ratio, 3) } else { "—".into() }
-            );
+                format!("raw, η\u{a0}=\u{a0}{}", fmt_sci(lr, 1))
+            } else {
+                format!("standardized, η\u{a0}=\u{a0}{lr}")
+            };
+            let steps = d.len().div_ceil(m.min(d.len()));
+            if m >= d.len() && rw < FULL_BATCH_BOUND && rb < FULL_BATCH_BOUND {
+                // The full batch: θ* is a fixed point, and what moves is rounding. Its spreads
+                // are not locked as numbers, and their ratio (noise over noise) is not shown.
+                r.number_sci(&format!("sgd_{sk}_full_batch_spread_below"), FULL_BATCH_BOUND, 1);
+                let bound = format!("< {}", fmt_sci(FULL_BATCH_BOUND, 1));
+                mb_table += &format!("| {label} | {m} | {steps} | {bound} | {bound} | —¹ |\n");
+            } else {
+                r.number(&format!("sgd_{sk}_{m}_spread_w"), rw, 3).number(&format!("sgd_{sk}_{m}_spread_b"), rb, 3);
+                let ratio = if rw > 0.0 { rb / rw } else { 0.0 };
+                r.number(&format!("sgd_{sk}_{m}_ratio"), ratio, 3);
+                let shown = if rw > 0.0 { fmt_sig(ratio, 3) } else { "—".into() };
+                mb_table += &format!("| {label} | {m} | {steps} | {} | {} | {shown} |\n", fmt_sci(rw, 2), fmt_sci(rb, 2));
+            }
             if sk == "raw" {
                 // In the eigenbasis: the spread along the flat and the steep direction.
                 let along = |v: [f64; 2]| {
@@ -722,6 +836,13 @@ fn minibatch_epochs(r: &mut Report, d: &Dataset, of_rows: usize) -> Result<Vec<(
                 clouds.push((m, pts));
             }
         }
+    }
+    if mb_table.contains("—¹") {
+        mb_table += &format!(
+            "\n¹ The batch is the whole data set: θ* is a fixed point, and the spreads, below {}, are \
+             rounding; their ratio would be rounding over rounding.\n",
+            fmt_sci(FULL_BATCH_BOUND, 1)
+        );
     }
     mb_table += &data::sample_note(d.len(), of_rows);
     r.file("minibatch.md", mb_table);
@@ -750,6 +871,10 @@ fn arrival(r: &mut Report, x: &[f64], y: &[f64], lr: f64, c: &Curvature, law: [f
         return Ok(());
     }
     let mut ends = vec![Vec::with_capacity(ARRIVAL_RUNS); at.len()];
+    // The steep direction settles within ~1/(ηλmax) steps, so every epoch end is a fresh draw
+    // of its spread: pooling the last EPOCHS/2 epoch ends before each time (all runs) measures
+    // it to about 1 %, where 16 runs alone leave about ±18 %.
+    let mut steep_pool = vec![Vec::new(); at.len()];
     for run in 0..ARRIVAL_RUNS {
         let mut rng = ChaCha8Rng::seed_from_u64(data::BOOK_SEED + 1 + run as u64);
         let mut order: Vec<usize> = (0..n).collect();
@@ -766,16 +891,24 @@ fn arrival(r: &mut Report, x: &[f64], y: &[f64], lr: f64, c: &Curvature, law: [f
             if let Some(j) = at.iter().position(|&e| e == epoch) {
                 ends[j].push([theta[0] - star[0], theta[1] - star[1]]);
             }
+            for (j, &e) in at.iter().enumerate() {
+                if epoch + EPOCHS / 2 > e && epoch <= e {
+                    steep_pool[j].push((theta[0] - star[0]) * c.v_max[0] + (theta[1] - star[1]) * c.v_max[1]);
+                }
+            }
         }
     }
     r.integer("arrival_runs", ARRIVAL_RUNS as i64).integer("arrival_late_epoch", late as i64).number("arrival_late_relaxations", (late * n) as f64 * lr * c.lambda_min, 2);
+    // A spread from N independent runs has a relative standard error of about 1/√(2(N − 1)).
+    r.number("arrival_rel_se_pct", 100.0 / (2.0 * (ARRIVAL_RUNS as f64 - 1.0)).sqrt(), 2);
     let mut table = format!(
-        "| {} runs, batch size 1, raw data | steps per run | spread along the flat direction | along the steep direction |\n|---|---:|---:|---:|\n",
-        ARRIVAL_RUNS
+        "| {} runs, batch size 1, raw data | steps per run | spread along the flat direction, across runs | along the steep direction, last {} epoch ends of every run |\n|---|---:|---:|---:|\n",
+        ARRIVAL_RUNS,
+        EPOCHS / 2
     );
     for (j, tag) in ["end", "late"].iter().enumerate() {
         let along = |v: [f64; 2]| stats::std_dev(&ends[j].iter().map(|e| e[0] * v[0] + e[1] * v[1]).collect::<Vec<_>>());
-        let (flat, steep) = (along(c.v_min), along(c.v_max));
+        let (flat, steep) = (along(c.v_min), stats::std_dev(&steep_pool[j]));
         r.number(&format!("arrival_{tag}_flat"), flat, 3).number(&format!("arrival_{tag}_steep"), steep, 3);
         let when = if j == 0 { format!("end of epoch {} (the runs above)", fmt_count(at[0] as f64)) } else { format!("end of epoch {}", fmt_count(at[1] as f64)) };
         table += &format!("| {when} | {} | {} | {} |\n", fmt_count((at[j] * n) as f64), fmt_sci(flat, 3), fmt_sci(steep, 3));
@@ -786,17 +919,17 @@ fn arrival(r: &mut Report, x: &[f64], y: &[f64], lr: f64, c: &Curvature, law: [f
 }
 
 // ANCHOR: sgd
-/// Mini-batch SGD from θ*: each epoch shuffles the samples (seeded ChaCha8) and takes one
-/// step per batch of `m`. Returns θ at the end of every epoch.
-fn sgd_epochs(x: &[f64], y: &[f64], q: &Quadratic, m: usize, lr: f64, epochs: usize) -> Vec<[f64; 2]> {
-    let mut rng = ChaCha8Rng::seed_from_u64(data::BOOK_SEED);
+/// Mini-batch SGD from θ*: each epoch shuffles the samples (ChaCha8 from `seed`) and takes
+/// one step per batch of `batch_size`. Returns θ at the end of every epoch.
+fn sgd_epochs(x: &[f64], y: &[f64], q: &Quadratic, batch_size: usize, lr: f64, epochs: usize, seed: u64) -> Vec<[f64; 2]> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut order: Vec<usize> = (0..x.len()).collect();
     let mut opt = Gd::new(lr);
     let (mut theta, start_loss) = (q.star, q.loss(q.star));
     let (mut ends, mut t) = (Vec::with_capacity(epochs), 0);
     for _ in 0..epochs {
         order.shuffle(&mut rng);
-        for batch in order.chunks(m.max(1)) {
+        for batch in order.chunks(batch_size.max(1)) {
             let [gw, gb] = crate::grad::batch_gradient_sum(x, y, theta, batch);
             theta = opt.step(theta, [gw / batch.len() as f64, gb / batch.len() as f64], t);
             t += 1;
@@ -834,6 +967,57 @@ fn sgd_with_replacement(x: &[f64], y: &[f64], q: &Quadratic, m: usize, lr: f64, 
     let trace = run(&mut Gd::new(lr), q.star, REPLACEMENT_BURN_IN + steps, grad, |t| q.loss(t));
     (REPLACEMENT_BURN_IN + 1..trace.w.len()).map(|k| [trace.w[k], trace.b[k]]).collect()
 }
+
+// ANCHOR: replacement_covariance
+/// The stationary covariance C of e = θ − θ* for mini-batch SGD with replacement, without
+/// the textbook law's shortcut. A batch of B samples has gradient Ĥ·e + ξ, with Ĥ the mean
+/// of the samples' own Hessians Hᵢ = 2·[[xᵢ², xᵢ], [xᵢ, 1]] and ξ their gradients at θ*
+/// (mean 0, covariance Σ₁/B). e is independent of the batch and has mean 0, so
+/// C = E[(I − ηĤ)·C·(I − ηĤ)ᵀ] + η²Σ₁/B, and E[ĤCĤ] = HCH + K(C)/B with
+/// K(C) = mean(Hᵢ·C·Hᵢ) − HCH. Divided by η:
+///   H·C + C·H − η·HCH − (η/B)·K(C) = (η/B)·Σ₁.
+/// The law ηΣ₁/(Bλ(2 − ηλ)) is this with K dropped (the noise taken as independent of e) and
+/// H = λI. The three unknowns of the symmetric C come from Cramer's rule.
+fn replacement_covariance(x: &[f64], h: [[f64; 2]; 2], sigma1: [[f64; 2]; 2], lr: f64, batch_size: usize) -> [[f64; 2]; 2] {
+    let m = batch_size as f64;
+    type M = [[f64; 2]; 2];
+    let mul = |a: M, b: M| -> M { std::array::from_fn(|i| std::array::from_fn(|j| a[i][0] * b[0][j] + a[i][1] * b[1][j])) };
+    let n = x.len() as f64;
+    let k_of = |c: M| -> M {
+        let mut s = [[0.0; 2]; 2];
+        for &xi in x {
+            let hi = [[2.0 * xi * xi, 2.0 * xi], [2.0 * xi, 2.0]];
+            let t = mul(mul(hi, c), hi);
+            for i in 0..2 {
+                for j in 0..2 {
+                    s[i][j] += t[i][j] / n;
+                }
+            }
+        }
+        let hch = mul(mul(h, c), h);
+        std::array::from_fn(|i| std::array::from_fn(|j| s[i][j] - hch[i][j]))
+    };
+    let op = |c: M| -> [f64; 3] {
+        let (hc, ch, hch, k) = (mul(h, c), mul(c, h), mul(mul(h, c), h), k_of(c));
+        let a: M = std::array::from_fn(|i| std::array::from_fn(|j| hc[i][j] + ch[i][j] - lr * hch[i][j] - lr / m * k[i][j]));
+        [a[0][0], a[0][1], a[1][1]]
+    };
+    let cols = [op([[1.0, 0.0], [0.0, 0.0]]), op([[0.0, 1.0], [1.0, 0.0]]), op([[0.0, 0.0], [0.0, 1.0]])];
+    let rhs = [lr / m * sigma1[0][0], lr / m * sigma1[0][1], lr / m * sigma1[1][1]];
+    let det3 = |c: [[f64; 3]; 3]| {
+        c[0][0] * (c[1][1] * c[2][2] - c[2][1] * c[1][2]) - c[1][0] * (c[0][1] * c[2][2] - c[2][1] * c[0][2])
+            + c[2][0] * (c[0][1] * c[1][2] - c[1][1] * c[0][2])
+    };
+    let d = det3(cols);
+    let solve = |k: usize| {
+        let mut c = cols;
+        c[k] = rhs;
+        det3(c) / d
+    };
+    let (c00, c01, c11) = (solve(0), solve(1), solve(2));
+    [[c00, c01], [c01, c11]]
+}
+// ANCHOR_END: replacement_covariance
 
 /// Covariance of one sample's gradient at θ over the data set (population, divided by n).
 fn gradient_covariance(x: &[f64], y: &[f64], theta: [f64; 2]) -> [[f64; 2]; 2] {

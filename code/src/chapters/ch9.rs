@@ -196,7 +196,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let fixed = fit(&sr.x, &sr.y, (0.0, 0.0), mean_loss, FIX_LR, READER_EPOCHS);
     let (fw, fb) = sr.unscale((fixed.weight[READER_EPOCHS], fixed.bias[READER_EPOCHS]));
     let fixed_b: Vec<f64> = fixed.weight.iter().zip(&fixed.bias).map(|(&w, &b)| sr.unscale((w, b)).1).collect();
-    r.file("ch9-reader-run.svg", reader_figure(&raw.weight, &raw.bias, &fixed_b, (rw_star, rb_star))?);
+    plot::figure(&mut r, "ch9-reader-run", |frame| reader_figure(&raw.weight, &raw.bias, &fixed_b, (rw_star, rb_star), frame))?;
     // Figure 9.1's alt text: which curve arrives first (epochs until 99 % of the way; −1: never).
     let arrival = |v: &[f64], target: f64| {
         v.iter().position(|&t| (t - v[0]) / (target - v[0]) >= 0.99).map_or(-1, |k| k as i64)
@@ -249,7 +249,7 @@ pub fn reader_run_f32(x: &[f64], y: &[f64], init: (f64, f64), lr: f64, epochs: u
 
 /// Figure 9.1: how much of its way each parameter has covered, epoch by epoch, in the
 /// reader's run (raw data) and in the standardized fix (its bias mapped back to euros).
-fn reader_figure(w: &[f64], b: &[f64], fixed_b: &[f64], (w_star, b_star): (f64, f64)) -> Result<String> {
+fn reader_figure(w: &[f64], b: &[f64], fixed_b: &[f64], (w_star, b_star): (f64, f64), frame: plot::Frame) -> Result<String> {
     let way = |v: &[f64], target: f64| -> Vec<(f64, f64)> {
         v.iter().enumerate().map(|(k, &t)| (k as f64, (t - v[0]) / (target - v[0]))).collect()
     };
@@ -258,22 +258,30 @@ fn reader_figure(w: &[f64], b: &[f64], fixed_b: &[f64], (w_star, b_star): (f64, 
     let colours = [palette::DATA, palette::ORANGE, palette::PURPLE];
     let lo = series.iter().flatten().map(|p| p.1).fold(0.0, f64::min);
     let hi = series.iter().flatten().map(|p| p.1).fold(1.0, f64::max);
-    plot::render(plot::SIZE, |area| -> DrawResult {
-        let mut chart = ChartBuilder::on(area)
-            .caption("The reader's run: the weight arrives, the bias does not", plot::caption_style())
+    plot::render(frame.size(plot::SIZE, 440 + plot::legend_room(frame, labels.len())), |root| -> DrawResult {
+        let area = plot::title(root, "The weight arrives, the bias stalls; standardized, the bias arrives")?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(15)
+            // Room for the last x label's right half, at the canvas's edge on a phone.
+            .margin_right(frame.px(15, 24))
+            .margin_bottom(15 + plot::legend_room(frame, labels.len()))
             .x_label_area_size(50)
-            .y_label_area_size(70)
+            .y_label_area_size(frame.px(70, 60))
             .build_cartesian_2d(plot::axis_range(0.0, (w.len() - 1) as f64, 0.0), plot::axis_range(lo, hi, 0.08))?;
         plot::style_mesh(&mut chart, "epoch", "share of the way to the optimum")?;
-        for ((pts, label), colour) in series.iter().zip(labels).zip(colours) {
+        // The standardized bias first: where the raw weight joins it at 1, the weight's
+        // line lies on top and both stay visible as one line at the optimum.
+        for k in [2, 0, 1] {
+            chart.draw_series(LineSeries::new(series[k].iter().copied(), colours[k].stroke_width(3)))?;
+        }
+        for (label, colour) in labels.iter().zip(colours) {
             chart
-                .draw_series(LineSeries::new(pts.iter().copied(), colour.stroke_width(3)))?
-                .label(label)
+                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+                .label(*label)
                 .legend(plot::line_glyph(colour, 3));
         }
         let drawn: Vec<&[(f64, f64)]> = series.iter().map(|s| s.as_slice()).collect();
-        plot::draw_legend_clear(&mut chart, &drawn, &labels)?;
+        plot::legend(&mut chart, &area, frame, &drawn, &labels)?;
         Ok(())
     })
 }

@@ -116,15 +116,16 @@ pub fn raw_modes(d: &Dataset, c: &Curvature, trace: &Trace) -> crate::modes::Mod
     crate::modes::Modes::from_trace(c, [ws, bs], trace)
 }
 
-pub fn modes_figure(d: &Dataset, c: &Curvature, trace: &Trace) -> crate::Result<String> {
+pub fn modes_figure(d: &Dataset, c: &Curvature, trace: &Trace, frame: crate::plot::Frame) -> crate::Result<String> {
     let title = format!("Raw data, η = {}: the steep part vanishes, the flat part stays", crate::report::fmt_sci(LR, 1));
-    crate::modes::modes_figure(
+    crate::modes::modes_figure_in(
         &raw_modes(d, c, trace),
         crate::modes::Labels {
             title: &title,
             x_desc: "iteration t",
             y_desc: "|error along v| (€/m² and €, log scale)",
         },
+        frame,
     )
 }
 
