@@ -284,3 +284,45 @@ fn diagnose_pytorch_lines_converge_as_predicted() {
     std::fs::write(&csv, "x,y\n-2,1.1\n-1,2.9\n0,5.2\n1,6.8\n2,9.1\n").unwrap();
     run_diagnose_lines(&csv, None, None, Settings::new(0.1, 20));
 }
+
+/// `diagnose --x area,rooms`'s PyTorch lines on chapter 11's CSV: after the steps they state
+/// the weights and intercept, mapped back, are within ε of least squares and one step fewer
+/// are not; the closed-form line gives least squares to 1e-12.
+#[test]
+fn diagnose_several_features_pytorch_lines_converge_as_stated() {
+    let Some(py) = python() else { return };
+    let csv = root().join("src/generated/ch11/paris-rooms.csv");
+    let names = ["area".to_string(), "rooms".to_string()];
+    let (f, y, _) = linreg::features::Features::read(&csv, &names, Some("rent"), &CsvOptions::default()).unwrap();
+    let settings = linreg::diagnose_features::Settings { lr: 1e-4, epochs: 1000, eps: 1e-6 };
+    let d = linreg::diagnose_features::analyse(&f, &y, &settings).unwrap();
+    let lines = d.pytorch.join("\n");
+    let steps: usize = lines
+        .split_once("for epoch in range(")
+        .and_then(|(_, rest)| rest.split_once("):"))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("no step count in:\n{lines}"));
+    let fewer = lines.replace(&format!("for epoch in range({steps}):"), &format!("for epoch in range({}):", steps - 1));
+    let program = format!(
+        "import csv, torch\nrows = list(csv.DictReader(open({:?})))\n\
+         X = torch.tensor([[float(r['area']), float(r['rooms'])] for r in rows], dtype=torch.float64)\n\
+         y = torch.tensor([float(r['rent']) for r in rows], dtype=torch.float64)\n\
+         {lines}\nprint('as printed', *map(repr, w.tolist()), repr(b.item()))\nprint('closed form', *map(repr, theta.tolist()))\n\
+         {fewer}\nprint('one fewer', *map(repr, w.tolist()), repr(b.item()))\n",
+        csv.to_str().unwrap()
+    );
+    let o = Command::new(py).args(["-c", &program]).env("PYTHONDONTWRITEBYTECODE", "1").output().unwrap();
+    assert!(o.status.success(), "the lines failed:\n{program}\n{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    let error = |label: &str| {
+        let line = stdout.lines().find_map(|l| l.strip_prefix(label)).unwrap_or_else(|| panic!("{stdout}"));
+        let v: Vec<f64> = line.split_whitespace().map(|t| t.parse().unwrap()).collect();
+        let diff: f64 = v.iter().zip(&d.optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+        diff / d.optimum.iter().map(|b| b * b).sum::<f64>().sqrt()
+    };
+    let (at, before, closed) = (error("as printed "), error("one fewer "), error("closed form "));
+    eprintln!("paris-rooms.csv: {steps} steps, relative error {at:.1e}; one fewer: {before:.1e}; lstsq {closed:.1e}");
+    assert!(at < settings.eps, "{lines}\nrelative error {at:.1e} after {steps} steps");
+    assert!(before >= settings.eps, "{lines}\nalready {before:.1e} after {} steps", steps - 1);
+    assert!(closed < 1e-12, "lstsq: {closed:.1e}");
+}

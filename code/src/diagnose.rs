@@ -266,7 +266,7 @@ impl From<[f64; 2]> for Point {
     }
 }
 
-fn check_settings(s: &Settings) -> Result<()> {
+pub(crate) fn check_settings(s: &Settings) -> Result<()> {
     let bad = |m: String| Err(Error::Data(m));
     if !(s.lr.is_finite() && s.lr > 0.0) {
         return bad(format!("the learning rate must be a positive number, got {}", s.lr));
@@ -366,11 +366,11 @@ fn thin(mut m: Modes, max: usize) -> Modes {
 }
 
 /// Columns of the text report's verdict: it reads in a terminal and in the book at phone width.
-const WIDTH: usize = 88;
+pub(crate) const WIDTH: usize = 88;
 
 /// `text` wrapped at spaces to `width` columns, the first line indented by `first`, the
 /// others by `rest`. The narrow no-break spaces inside numbers never break.
-fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+pub(crate) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
     let mut out = String::new();
     let mut line = first.to_string();
     let mut empty = true;
@@ -401,7 +401,7 @@ pub fn reader_example() -> Result<String> {
 
 /// A learning rate or a small factor for a terminal: 3 significant digits without trailing
 /// zeros, "2.25e-4", "1e-5", "0.0018".
-fn sci(v: f64) -> String {
+pub(crate) fn sci(v: f64) -> String {
     if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e5) {
         let text = format!("{v:.2e}");
         let (mantissa, exponent) = text.split_once('e').expect("{:e} has an exponent");
@@ -414,12 +414,12 @@ fn sci(v: f64) -> String {
 
 /// A value for the text report: `sig` significant digits, in scientific notation when
 /// plain digits would be too many ("4.0 × 10⁻¹⁶", not "0.0000000000000004").
-fn num(v: f64, sig: usize) -> String {
+pub(crate) fn num(v: f64, sig: usize) -> String {
     if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e7) { crate::report::fmt_sci(v, sig) } else { fmt_sig(v, sig) }
 }
 
 /// A shrink factor: 4 significant digits, which tell 0.9995 from 1.
-fn shrink_text(v: f64) -> String {
+pub(crate) fn shrink_text(v: f64) -> String {
     if (1e-3..1e5).contains(&v) { fmt_sig(v, 4) } else { sci(v) }
 }
 

@@ -7,11 +7,15 @@
 //! factor |1 − ηλ|, exactly as chapter 4 found for w and b. Everything here costs O(k²)
 //! per step after one O(nk²) pass, so a run of a million steps is instant.
 
+use std::path::Path;
+
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
 use crate::error::{Error, Result};
 use crate::linalg::{self, Method};
+use crate::gd::Reach;
 use crate::stats;
+use crate::table::{CsvOptions, read_table};
 
 /// Named columns and a target: a regression problem before any rescaling.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +72,52 @@ impl Features {
 
     pub fn rows(&self) -> usize {
         self.y.len()
+    }
+
+    /// The columns `x` (at least one name) and `y` of a CSV file, through the one CSV
+    /// reader (`table::read_table`) and the checks every binary makes (`data::check_scale`).
+    /// `y` defaults to the column `y`, else the first numeric column not among `x` (its name
+    /// is the second value); the third is then a note for stderr saying which column was taken. Errors, one
+    /// line each: an empty or repeated name, y among the features, a missing column (the
+    /// message lists the numeric ones), a constant column, fewer rows than coefficients.
+    pub fn read(path: &Path, x: &[String], y: Option<&str>, opts: &CsvOptions) -> Result<(Features, String, Option<String>)> {
+        if x.iter().any(|n| n.trim().is_empty()) {
+            return Err(Error::Data(format!("--x `{}` has an empty column name; separate names with single commas", x.join(","))));
+        }
+        for (i, a) in x.iter().enumerate() {
+            if x[..i].iter().any(|b| b.eq_ignore_ascii_case(a)) {
+                return Err(Error::Data(format!("column `{a}` is named twice in --x")));
+            }
+        }
+        let table = read_table(path, opts)?;
+        let bad = |e: Error| match e {
+            Error::Data(message) => Error::Csv { path: path.to_path_buf(), message },
+            other => other,
+        };
+        let columns: Vec<Vec<f64>> = x.iter().map(|n| table.column(n).map(<[f64]>::to_vec)).collect::<Result<_>>().map_err(bad)?;
+        let (y_name, note) = match y {
+            Some(name) => (name.to_string(), None),
+            None if table.names.iter().any(|n| n == "y") => ("y".to_string(), None),
+            None => {
+                let free = table.names.iter().find(|n| !x.iter().any(|c| c.eq_ignore_ascii_case(n)));
+                let name = free.ok_or_else(|| bad(Error::Data(format!("no numeric column left for y besides {}", x.join(", ")))))?;
+                (name.clone(), Some(format!("note: using column `{name}` as y; choose with --y")))
+            }
+        };
+        if let Some(dup) = x.iter().find(|c| c.eq_ignore_ascii_case(&y_name)) {
+            return Err(Error::Data(format!("column `{dup}` is both y and a feature")));
+        }
+        let y = table.column(&y_name).map_err(bad)?.to_vec();
+        for (name, column) in x.iter().zip(&columns).chain([(&y_name, &y)]) {
+            crate::data::check_scale(&format!("column `{name}`"), column)?;
+            if let Some(&first) = column.first()
+                && column.iter().all(|&v| v == first)
+            {
+                let why = if name == &y_name { "the best fit is flat and there is nothing to learn" } else { "it has no direction to learn (it duplicates the intercept)" };
+                return Err(Error::Data(format!("column `{name}` is constant (every value is {first}): {why}")));
+            }
+        }
+        Ok((Features::new(x.to_vec(), columns, y)?, y_name, note))
     }
 
     /// The same problem with its columns rescaled as `scale` says (y untouched, so every
@@ -165,15 +215,22 @@ impl Loss {
         let solution = linalg::solve(Method::Qr, &x, None, &f.y, None)?;
         let l_star = solution.residual.iter().map(|r| r * r).sum::<f64>() / n;
         let l_zero = f.y.iter().map(|v| v * v).sum::<f64>() / n;
-        let eig = SymmetricEigen::new(h.clone());
-        let mut directions: Vec<Direction> = (0..eig.eigenvalues.len())
+        // The eigen-directions of H = (2/n)XᵀX from the SVD of X: λ = 2σ²/n with V's columns.
+        // An eigen-solver of XᵀX loses every λ below 10⁻¹⁶ λmax (it squares κ first); the
+        // SVD keeps them to 10⁻¹⁶ of σmax, so κ up to 10³² still comes out positive.
+        let svd = x.clone().svd(false, true);
+        let v_t = svd.v_t.as_ref().expect("the SVD was asked for V");
+        let mut directions: Vec<Direction> = (0..svd.singular_values.len())
             .map(|k| {
-                let v = eig.eigenvectors.column(k);
+                let v: Vec<f64> = v_t.row(k).iter().copied().collect();
                 // A sign convention, so the tables do not flip with the solver: the largest
-                // component is positive.
-                let big = v.iter().copied().fold(0.0f64, |m, c| if c.abs() > m.abs() { c } else { m });
-                let sign = if big < 0.0 { -1.0 } else { 1.0 };
-                Direction { curvature: eig.eigenvalues[k], vector: v.iter().map(|c| sign * c).collect() }
+                // component is positive, and of components equal in size up to rounding
+                // ((1, −1)/√2 for two standardized features) the first one.
+                let big = v.iter().fold(0.0f64, |m, c| m.max(c.abs()));
+                let first = v.iter().copied().find(|c| c.abs() >= big * (1.0 - 1e-9)).unwrap_or(1.0);
+                let sign = if first < 0.0 { -1.0 } else { 1.0 };
+                let s = svd.singular_values[k];
+                Direction { curvature: 2.0 * s * s / n, vector: v.iter().map(|c| sign * c).collect() }
             })
             .collect();
         directions.sort_by(|a, b| a.curvature.total_cmp(&b.curvature));
@@ -220,6 +277,124 @@ impl Loss {
 }
 // ANCHOR_END: loss_quadratic
 
+/// A run whose excess loss passes this multiple of its start has diverged.
+pub const DIVERGED: f64 = 1e12;
+
+impl Loss {
+    /// ∇L(θ) = H(θ − θ*): the vector (2/n)Xᵀ(Xθ − y) a framework computes, in O(k²).
+    pub fn gradient(&self, theta: &DVector<f64>) -> DVector<f64> {
+        &self.h * (theta - &self.theta_star)
+    }
+
+    /// The components of θ − θ* along each direction (flattest first).
+    pub fn components(&self, theta: &DVector<f64>) -> Vec<f64> {
+        let e = theta - &self.theta_star;
+        self.directions.iter().map(|d| d.vector.iter().zip(e.iter()).map(|(a, b)| a * b).sum()).collect()
+    }
+
+    /// Steps from `start` at rate `eta` until ‖θ − θ*‖ ≤ `tol`, predicted from the
+    /// eigen-components: ‖θₜ − θ*‖² = Σ cᵢ² (1 − ηλᵢ)^(2t) falls monotonically, so the
+    /// first t below tol² is found by doubling then bisection. `None` when a direction with
+    /// a component does not shrink (|1 − ηλ| ≥ 1) or the count passes 10¹⁸.
+    pub fn predicted_steps_to(&self, start: &DVector<f64>, eta: f64, tol: f64) -> Option<u64> {
+        let terms: Vec<(f64, f64)> = self
+            .components(start)
+            .iter()
+            .zip(&self.directions)
+            .map(|(c, d)| {
+                // ln|1 − ηλ| from ηλ itself: 1 − ηλ rounds to 1 in f64 when ηλ < 10⁻¹⁶ (the
+                // flat direction of Longley's raw columns), and ln_1p keeps it.
+                let x = eta * d.curvature;
+                let ln = if x < 1.0 { (-x).ln_1p() } else { (x - 1.0).ln() };
+                (c * c, ln)
+            })
+            .collect();
+        if terms.iter().any(|&(c2, ln)| c2 > 0.0 && ln >= 0.0) {
+            return None;
+        }
+        let tol2 = tol * tol;
+        let left = |t: u64| -> f64 { terms.iter().map(|&(c2, ln)| if c2 == 0.0 { 0.0 } else { c2 * (2.0 * t as f64 * ln).exp() }).sum() };
+        if left(0) <= tol2 {
+            return Some(0);
+        }
+        let mut hi = 1u64;
+        while left(hi) > tol2 {
+            hi *= 2;
+            if hi > 1_000_000_000_000_000_000 {
+                return None;
+            }
+        }
+        let mut lo = hi / 2; // left(lo) > tol2 (lo = 0 was checked)
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if left(mid) > tol2 { lo = mid } else { hi = mid }
+        }
+        Some(hi)
+    }
+
+    /// Plain gradient descent from `start` at rate `eta` until `error(θ)` ≤ `tol`, for at
+    /// most `budget` steps; stops when the excess loss passes [`DIVERGED`] × its start.
+    pub fn reach_by(&self, start: &DVector<f64>, eta: f64, tol: f64, budget: usize, error: impl Fn(&DVector<f64>) -> f64) -> Reach {
+        let mut theta = start.clone();
+        if error(&theta) <= tol {
+            return Reach::Reached(0);
+        }
+        let first = self.excess(&theta);
+        for t in 1..=budget {
+            theta -= self.gradient(&theta) * eta;
+            if error(&theta) <= tol {
+                return Reach::Reached(t);
+            }
+            let excess = self.excess(&theta);
+            if !excess.is_finite() || excess > DIVERGED * first {
+                return Reach::Diverged(t);
+            }
+        }
+        Reach::NotReached { budget, error: error(&theta) }
+    }
+
+    /// `steps` steps of plain gradient descent from `start` at rate `eta`, stopped early if
+    /// it diverges, with the error along each direction at the start and at the last step
+    /// where it still stood above `floor` (below it the component is rounding).
+    pub fn descend(&self, start: &DVector<f64>, eta: f64, steps: usize, floor: f64) -> Descent {
+        let mut theta = start.clone();
+        let start_components = self.components(&theta);
+        let mut last: Vec<(usize, f64)> = start_components.iter().map(|&c| (0, c)).collect();
+        let first = self.excess(&theta);
+        let mut diverged_at = None;
+        let mut taken = 0;
+        for t in 1..=steps {
+            theta -= self.gradient(&theta) * eta;
+            taken = t;
+            for (l, c) in last.iter_mut().zip(self.components(&theta)) {
+                if c.abs() >= floor && l.0 == t - 1 {
+                    *l = (t, c);
+                }
+            }
+            let excess = self.excess(&theta);
+            if !excess.is_finite() || excess > DIVERGED * first {
+                diverged_at = Some(t);
+                break;
+            }
+        }
+        Descent { theta, steps: taken, diverged_at, start_components, last_above_floor: last }
+    }
+}
+
+/// Where [`Loss::descend`] ended.
+#[derive(Debug, Clone)]
+pub struct Descent {
+    pub theta: DVector<f64>,
+    /// Steps taken (fewer than asked if it diverged).
+    pub steps: usize,
+    pub diverged_at: Option<usize>,
+    /// θ₀ − θ* along each direction, flattest first.
+    pub start_components: Vec<f64>,
+    /// Per direction: the last step up to which the component stayed above the floor, and
+    /// its value there.
+    pub last_above_floor: Vec<(usize, f64)>,
+}
+
 /// What a gradient-descent run did: the relative excess loss (L − L*)/(L₀ − L*) after each
 /// step (index 0 is the start), and the step at which it first reached the target.
 #[derive(Debug, Clone)]
@@ -246,7 +421,7 @@ pub fn gradient_descent(loss: &Loss, eta: f64, max_steps: usize, target: f64, re
         let grad = &loss.h * (&theta - &loss.theta_star);
         theta -= grad * eta;
         let rel = loss.excess(&theta) / start;
-        if !rel.is_finite() || rel > 1e12 {
+        if !rel.is_finite() || rel > DIVERGED {
             relative_excess.push(rel.min(f64::MAX));
             break;
         }

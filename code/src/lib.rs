@@ -11,6 +11,7 @@ pub mod curvature;
 pub mod data;
 pub mod ddouble;
 pub mod diagnose;
+pub mod diagnose_features;
 pub mod error;
 pub mod features;
 pub mod gd;

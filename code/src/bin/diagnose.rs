@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use linreg::diagnose::{self, Diagnosis, Settings};
+use linreg::diagnose_features;
+use linreg::features::Features;
 use linreg::modes::Reduction;
 use linreg::{Error, Result, data};
 
@@ -42,8 +44,9 @@ struct Args {
     /// else the first two numeric columns (see --x, --y). Without it, --example's data set.
     #[arg(long, value_name = "PATH.csv")]
     data: Option<PathBuf>,
-    /// With --data: the column to use as x (its header name).
-    #[arg(long, value_name = "COL", requires = "data")]
+    /// With --data: the column to use as x (its header name), or several, comma-separated
+    /// (--x area,rooms): the several-feature diagnosis (full batch, mean loss, from zero).
+    #[arg(long, value_name = "COL[,COL…]", requires = "data")]
     x: Option<String>,
     /// With --data: the column to use as y (its header name).
     #[arg(long, value_name = "COL", requires = "data")]
@@ -66,9 +69,9 @@ struct Args {
     /// Mini-batch size (SGD, samples reshuffled every epoch). Default: full batch.
     #[arg(long, value_name = "N")]
     batch: Option<usize>,
-    /// Starting slope and intercept, e.g. --init 25,100 (or --init=-3,5).
-    #[arg(long, value_name = "W,B", default_value = "0,0", value_parser = parse_init, allow_hyphen_values = true)]
-    init: [f64; 2],
+    /// Starting slope and intercept, e.g. --init 25,100 (or --init=-3,5). Default: 0,0.
+    #[arg(long, value_name = "W,B", value_parser = parse_init, allow_hyphen_values = true)]
+    init: Option<[f64; 2]>,
     /// Target relative error ‖θ − θ*‖/‖θ*‖ for the step counts.
     #[arg(long, value_name = "ε", default_value_t = 1e-6)]
     eps: f64,
@@ -94,6 +97,9 @@ fn parse_init(text: &str) -> std::result::Result<[f64; 2], String> {
 }
 
 fn run(args: &Args) -> Result<()> {
+    if let (Some(path), Some(x)) = (&args.data, args.x.as_deref().filter(|x| x.contains(','))) {
+        return several(args, path, x);
+    }
     let d = match (&args.data, args.example) {
         (Some(path), _) => {
             let opts = data::CsvOptions { delimiter: args.delimiter };
@@ -111,7 +117,7 @@ fn run(args: &Args) -> Result<()> {
         Loss::Sum => Reduction::Sum,
     };
     let settings =
-        Settings { loss, batch: args.batch, init: args.init, eps: args.eps, seed: args.seed, ..Settings::new(args.lr, args.epochs) };
+        Settings { loss, batch: args.batch, init: args.init.unwrap_or([0.0, 0.0]), eps: args.eps, seed: args.seed, ..Settings::new(args.lr, args.epochs) };
     let diagnosis = diagnose::analyse(&d, &settings)?;
     let json = to_json(&diagnosis);
     if let Some(dir) = &args.out {
@@ -133,6 +139,37 @@ fn run(args: &Args) -> Result<()> {
         print!("{}", diagnosis.text());
     }
     Ok(())
+}
+
+/// `--x a,b,…`: the several-feature diagnosis (`linreg::diagnose_features`). Full batch and
+/// the mean loss from θ = 0 only: the flags that would change that are refused, not ignored.
+fn several(args: &Args, path: &std::path::Path, x: &str) -> Result<()> {
+    let refuse = |flag: &str| Err(Error::Data(format!("{flag} is not supported with several features (--x {x}): the diagnosis is full-batch gradient descent on the mean loss from zero; drop {flag}")));
+    if args.batch.is_some() {
+        return refuse("--batch");
+    }
+    if args.init.is_some() {
+        return refuse("--init");
+    }
+    if args.loss == Loss::Sum {
+        return refuse("--loss sum");
+    }
+    let names: Vec<String> = x.split(',').map(|s| s.trim().to_string()).collect();
+    let opts = data::CsvOptions { delimiter: args.delimiter };
+    let (features, y, note) = Features::read(path, &names, args.y.as_deref(), &opts)?;
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
+    let settings = diagnose_features::Settings { lr: args.lr, epochs: args.epochs, eps: args.eps };
+    let diagnosis = diagnose_features::analyse(&features, &y, &settings)?;
+    let json = serde_json::to_string_pretty(&diagnosis).expect("a diagnosis serialises");
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.clone(), source })?;
+        linreg::report::write_atomic(&dir.join("diagnosis.json"), format!("{json}\n").as_bytes())?;
+        eprintln!("wrote diagnosis.json to {} (the figures are drawn for one feature only)", dir.display());
+    }
+    let text = if args.json { format!("{json}\n") } else { diagnosis.text() };
+    linreg::cli::print_stdout(&text)
 }
 
 fn to_json(d: &Diagnosis) -> String {

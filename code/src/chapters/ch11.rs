@@ -51,6 +51,30 @@ pub fn with_rooms(d: &Dataset) -> Result<Features> {
 }
 // ANCHOR_END: rooms
 
+/// The chapter's data as a CSV file for `diagnose` and `fit` (area, rooms, rent): every
+/// value written as the shortest text that reads back as the same f64.
+pub const CSV: &str = "paris-rooms.csv";
+
+fn csv(f: &Features) -> String {
+    let mut out = String::from("area,rooms,rent\n");
+    for i in 0..f.rows() {
+        out += &format!("{},{},{}\n", f.columns[0][i], f.columns[1][i], f.y[i]);
+    }
+    out
+}
+
+/// The `diagnose` run the chapter shows: the reader's kind of step (half the stable limit)
+/// for a thousand epochs.
+pub const DIAGNOSE_COMMAND: &str =
+    "cargo run --release --bin diagnose -- --data src/generated/ch11/paris-rooms.csv --x area,rooms --y rent --lr 1e-4 --epochs 1000";
+
+/// That command and what it prints (a test runs the binary on the committed CSV and compares).
+fn diagnose_example(f: &Features) -> Result<String> {
+    let settings = crate::diagnose_features::Settings { lr: 1e-4, epochs: 1000, eps: 1e-6 };
+    let d = crate::diagnose_features::analyse(f, "rent", &settings)?;
+    Ok(format!("$ {DIAGNOSE_COMMAND}\n{}", d.text()))
+}
+
 /// One rescaling of a problem: its loss and the run at its best fixed step.
 struct Case {
     scale: Scale,
@@ -147,6 +171,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let corr = f.correlation(0, 1);
     r.number("corr_area_rooms", corr, 3);
     r.number("kappa_formula", (1.0 + corr) / (1.0 - corr), 3);
+
+    r.file(CSV, csv(&f));
+    r.file("diagnose-rooms.txt", diagnose_example(&f)?);
 
     let cs = cases(&f, 1)?;
     let kappas: Vec<f64> = cs.iter().map(|c| c.loss.kappa()).collect();
