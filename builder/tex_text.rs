@@ -42,10 +42,10 @@ fn tokenize(tex: &str) -> Vec<Tok> {
                         break;
                     }
                 }
-                if name.is_empty() {
-                    if let Some(n) = chars.next() {
-                        name.push(n);
-                    }
+                if name.is_empty()
+                    && let Some(n) = chars.next()
+                {
+                    name.push(n);
                 }
                 out.push(Tok::Cmd(name));
             }

@@ -110,7 +110,7 @@ impl Lint {
                 r"(?i)\b(?:tens|hundreds|thousands|millions|billions|dozens) of(?:\s+[a-z]+)?\b".to_string(),
                 format!(r"(?i)\b(?:(?:a|{NUMBER_WORDS})\s+)*(?:{NUMBER_WORDS}|twice|thrice|half)\s+(?:times\s+(?:as\s+)?|as\s+)(?:{COMPARATIVES})\b"),
                 format!(r"(?i)\b(?:(?:a|{NUMBER_WORDS})[\s-]+)*(?:{NUMBER_WORDS})-?fold\b"),
-                format!(r"(?i)\b(?:a|one|two|three|four)\s+(?:halves|thirds?|quarters?|fifths?)\s+of\b"),
+                r"(?i)\b(?:a|one|two|three|four)\s+(?:halves|thirds?|quarters?|fifths?)\s+of\b".to_string(),
                 format!(r"(?i)\bfactor\s+of\s+(?:(?:a|an|{NUMBER_WORDS})\s+)*(?:{NUMBER_WORDS})\b"),
                 format!(r"(?i)\b(?:a\s+)?(?:{NUMBER_WORDS})\s+(?:significant\s+)?(?:digits|decades|orders?\s+of\s+magnitude)\b"),
                 r"(?i)\b(?:a few|several|some|many|tens of)\s+(?:per\s?cent|%)".to_string(),

@@ -132,11 +132,11 @@ fn search_excerpts_show_maths_as_the_page_does() {
     let glyphs = regex::Regex::new(r"λ m (a x|i n)").unwrap();
     let mut bad = Vec::new();
     for b in &bodies {
-        for m in tex.find_iter(b).chain(glyphs.find_iter(b)) {
+        // One excerpt a document is enough to show where.
+        if let Some(m) = tex.find_iter(b).chain(glyphs.find_iter(b)).next() {
             let from = b[..m.start()].char_indices().rev().nth(30).map_or(0, |(i, _)| i);
             let to = b[m.end()..].char_indices().nth(30).map_or(b.len(), |(i, _)| m.end() + i);
             bad.push(format!("«{}»", &b[from..to]));
-            break;
         }
     }
     assert!(bad.is_empty(), "{} excerpts show TeX or spaced glyphs:\n{}", bad.len(), bad.join("\n"));

@@ -132,7 +132,7 @@ fn blocks(text: &str) -> Vec<Block> {
             i = j + 1;
         } else if t.starts_with("$$") {
             flush(&mut para, &mut out);
-            i = if t.len() > 2 && t[2..].contains("$$") { i + 1 } else { skip_to(i + 1, "$$") };
+            i = if t.strip_prefix("$$").is_some_and(|rest| rest.contains("$$")) { i + 1 } else { skip_to(i + 1, "$$") };
         } else if t.starts_with("<!--") {
             flush(&mut para, &mut out);
             i = if t.contains("-->") { i + 1 } else { skip_to(i + 1, "-->") };

@@ -144,8 +144,8 @@ fn rmsprop_hops_where_rounding_decides() {
             path.push(th);
         }
         for k in path.len() - 100..path.len() {
-            for i in 0..2 {
-                let step = (path[k][i] - path[k - 1][i]).abs();
+            for (i, (now, before)) in path[k].iter().zip(&path[k - 1]).enumerate() {
+                let step = (now - before).abs();
                 assert!(step > 0.5 * lr && step < 2.0 * lr, "step {k}, coordinate {i}: {step} vs η = {lr}");
             }
         }

@@ -327,7 +327,7 @@ fn bad_input_is_one_line_and_exit_2() {
     let text = write("text.csv", "area,rooms,rent\n30,1,900\n50,two,1300\n");
     assert_clean_error(&run(&text, "area,rooms", &[]), "line 3");
     for (flag, value) in [("--batch", "2"), ("--init", "1,2"), ("--loss", "sum")] {
-        assert_clean_error(&run(&good, "area,rooms", &[flag, value]), &format!("{flag}"));
+        assert_clean_error(&run(&good, "area,rooms", &[flag, value]), flag);
     }
     assert_clean_error(&run(&good, "area,rooms", &["--eps", "2"]), "--eps must be between 0 and 1");
     assert_clean_error(&diagnose(&["--data", &good, "--x", "area,rooms", "--y", "rent", "--lr", "-1", "--epochs", "10"]), "learning rate must be a positive number");

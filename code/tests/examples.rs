@@ -28,7 +28,8 @@ example!(ch3_gradients);
 example!(ch5_standardize);
 
 /// The examples whose output a page shows.
-const EXAMPLES: &[(&str, fn() -> ExitCode)] = &[
+type Example = (&'static str, fn() -> ExitCode);
+const EXAMPLES: &[Example] = &[
     ("ch1_dataset", ch1_dataset::run),
     ("ch2_mse", ch2_mse::run),
     ("ch3_gradients", ch3_gradients::run),

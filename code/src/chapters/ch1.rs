@@ -141,7 +141,9 @@ fn other_seed_table(d: &Dataset, other: &Dataset) -> String {
     let mut t = format!(
         "| printed | this page | `--seed {EXERCISE_SEED}` | change |\n|---|---:|---:|---:|\n"
     );
-    let rows: [(&str, fn(&[f64]) -> f64, bool); 6] = [
+    // (label, statistic, of the areas rather than the rents)
+    type Row = (&'static str, fn(&[f64]) -> f64, bool);
+    let rows: [Row; 6] = [
         ("smallest area (m²)", stats::min, true),
         ("largest area (m²)", stats::max, true),
         ("mean area (m²)", stats::mean, true),
