@@ -325,6 +325,7 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     r.number("lambda_min", c.lambda_min, 4).number("lambda_max", c.lambda_max, 4);
     r.number_sci("max_stable_lr", c.max_stable_lr(), 3).number_sci("inv_lambda_max", 1.0 / c.lambda_max, 3);
 
+    r.integer("sweep_steps", SWEEP_STEPS as i64);
     // The sweep: final relative excess loss after SWEEP_STEPS, for each step size.
     let lrs: Vec<f64> = SWEEP_K.map(|k| 10f64.powf(k as f64 / 4.0)).collect();
     let mut sweeps = Vec::new();
@@ -351,6 +352,8 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
             // table's ε in the fewest steps (ties: the smaller rate), a count rounding
             // cannot decide.
             let mut fastest = (lrs[0], usize::MAX);
+            // Rates whose run touched ε sooner but left it again within the sweep.
+            let mut passed_through = 0;
             for &lr in lrs.iter().filter(|_| matches!(key, "adagrad" | "rmsprop" | "adam")) {
                 let budget = BUDGET.min(fastest.1.saturating_sub(1));
                 let to_raw = &s.to_raw;
@@ -362,12 +365,20 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
                     let stays = t.diverged_at.is_none() && (k..t.w.len()).all(|i| raw_error(to_raw([t.w[i], t.b[i]])) < EPS);
                     if stays {
                         fastest = (lr, k);
+                    } else {
+                        passed_through += 1;
                     }
                 }
             }
             if fastest.1 != usize::MAX {
                 r.number_sci(&format!("sweep_{}_{key}_fastest_lr", s.key), fastest.0, 2);
                 r.integer(&format!("sweep_{}_{key}_fastest_steps", s.key), fastest.1 as i64);
+                r.integer(&format!("sweep_{}_{key}_passed_through", s.key), passed_through);
+                // Staying to the sweep's end is not staying for ever: the first step, within
+                // Figure 7.2's window, at which the error is back above ε (-1: none).
+                let t = run_quadratic(swept(key, fastest.0).as_mut(), &s.q, s.start, SHOWN_RAW.max(fastest.1));
+                let relapse = (fastest.1..t.w.len()).find(|&i| raw_error((s.to_raw)([t.w[i], t.b[i]])) >= EPS);
+                r.integer(&format!("sweep_{}_{key}_first_relapse", s.key), relapse.map_or(-1, |i| i as i64));
             }
             // The band of rates whose 1000-step loss is at rounding level (below 10⁻²⁰).
             let floor: Vec<f64> = pts.iter().filter(|p| p.1.is_some_and(|v| v < ROUNDING_LEVEL)).map(|p| p.0).collect();
