@@ -913,18 +913,29 @@ fn arrival(r: &mut Report, x: &[f64], y: &[f64], lr: f64, c: &Curvature, law: [f
     // A spread from N independent runs has a relative standard error of about 1/√(2(N − 1)).
     r.number("arrival_rel_se_pct", 100.0 / (2.0 * (ARRIVAL_RUNS as f64 - 1.0)).sqrt(), 2);
     let mut table = format!(
-        "| {} runs, batch size 1, raw data | steps per run | spread along the flat direction, across runs | along the steep direction, last {} epoch ends of every run |\n|---|---:|---:|---:|\n",
+        "| {} runs, batch size 1, raw data | steps per run | flat direction: the runs' mean, from θ* | flat: spread across runs, about their mean | flat: root-mean-square from θ* | steep: spread, last {} epoch ends of every run |\n|---|---:|---:|---:|---:|---:|\n",
         ARRIVAL_RUNS,
         EPOCHS / 2
     );
     for (j, tag) in ["end", "late"].iter().enumerate() {
-        let along = |v: [f64; 2]| stats::std_dev(&ends[j].iter().map(|e| e[0] * v[0] + e[1] * v[1]).collect::<Vec<_>>());
-        let (flat, steep) = (along(c.v_min), stats::std_dev(&steep_pool[j]));
+        let flat_ends: Vec<f64> = ends[j].iter().map(|e| e[0] * c.v_min[0] + e[1] * c.v_min[1]).collect();
+        let (flat, steep) = (stats::std_dev(&flat_ends), stats::std_dev(&steep_pool[j]));
+        // Reshuffled epochs are not independent draws: their ends need not be centred on θ*.
+        let offset = stats::mean(&flat_ends);
+        let rms = (flat_ends.iter().map(|v| v * v).sum::<f64>() / flat_ends.len() as f64).sqrt();
         r.number(&format!("arrival_{tag}_flat"), flat, 3).number(&format!("arrival_{tag}_steep"), steep, 3);
+        r.number(&format!("arrival_{tag}_flat_offset"), offset.abs(), 3).number(&format!("arrival_{tag}_flat_rms"), rms, 3);
         let when = if j == 0 { format!("end of epoch {} (the runs above)", fmt_count(at[0] as f64)) } else { format!("end of epoch {}", fmt_count(at[1] as f64)) };
-        table += &format!("| {when} | {} | {} | {} |\n", fmt_count((at[j] * n) as f64), fmt_sci(flat, 3), fmt_sci(steep, 3));
+        table += &format!(
+            "| {when} | {} | {} | {} | {} | {} |\n",
+            fmt_count((at[j] * n) as f64),
+            fmt_sci(offset, 2),
+            fmt_sci(flat, 3),
+            fmt_sci(rms, 3),
+            fmt_sci(steep, 3)
+        );
     }
-    table += &format!("| with replacement, every step: the law | — | {} | {} |\n", fmt_sci(law[0], 3), fmt_sci(law[1], 3));
+    table += &format!("| with replacement, every step: the law | — | 0 | {} | {} | {} |\n", fmt_sci(law[0], 3), fmt_sci(law[0], 3), fmt_sci(law[1], 3));
     r.file("arrival.md", table);
     Ok(())
 }
