@@ -12,7 +12,13 @@
 use nalgebra::DVector;
 use serde::Serialize;
 
-use crate::diagnose::{self, BUDGET, Count, MAX_STEPS, WIDTH, num, sci, shrink_text, wrap};
+use crate::diagnose::{self, BUDGET, Count, MAX_STEPS, num, sci, shrink_text, wrap};
+
+/// Columns of the text report: narrower than the one-feature report's, because its verdict
+/// names combinations of features and must still fit the book's column at 1280 px.
+const WIDTH: usize = 78;
+/// Standardized training this short is the fix even when correlation is what is left.
+const QUICK_STEPS: u64 = 1000;
 use crate::error::{Error, Result};
 use crate::features::{Features, Loss, Scale};
 use crate::gd::Reach;
@@ -343,10 +349,22 @@ fn verdict(d: &Diagnosis) -> Vec<String> {
             c.b,
             num(c.r, 3)
         ));
+    } else if s.standardized.predicted.is_some_and(|p| p <= QUICK_STEPS) {
+        let c = &d.correlation;
+        lines.push(format!(
+            "Fix: standardize the columns (κ {} → {}, {}). What is left is correlation: {}. The features {} and {} move together (correlation {}). Standardized training copes with it here; if your features move together more tightly, drop or combine them (keep one, or replace the pair by one column built from both), or use the closed form (`fit`).",
+            num(d.kappa.raw, 4),
+            num(d.kappa.standardized, 3),
+            steps_text(&s.standardized),
+            flat_words(),
+            c.a,
+            c.b,
+            num(c.r, 3),
+        ));
     } else {
         let c = &d.correlation;
         lines.push(format!(
-            "Standardizing is not enough: κ stays {} because {}. The features {} and {} move together (correlation {}), so the data barely tell their weights apart. Drop or combine the correlated features, or use the closed form (`fit`).",
+            "Standardizing is not enough: κ stays {} because {}. The features {} and {} move together (correlation {}), so the data barely tell their weights apart. Drop or combine the correlated features (keep one, or replace the pair by one column built from both), or use the closed form (`fit`).",
             num(d.kappa.standardized, 3),
             flat_words(),
             c.a,
@@ -406,7 +424,8 @@ pub fn pytorch_fix(d: &Diagnosis, f: &Features) -> Result<Vec<String>> {
         Some(steps) => {
             let (plural, verb) = if steps == 1 { ("", "reaches") } else { ("s", "reach") };
             lines.push("# diagnose's fix: standardize every column of X and y, train, map the weights back;".into());
-            lines.push(format!("# {steps} full-batch step{plural} of lr = {lr:?} {verb} a relative error of {}", sci(d.eps)));
+            lines.push(format!("# from zero in standardized units (not your start): {steps} full-batch step{plural}"));
+            lines.push(format!("# of lr = {lr:?} {verb} a relative error of {}", sci(d.eps)));
             lines.push("# population sd (divide by n): correction=0; torch's default divides by n - 1".into());
             lines.push("X_mean, X_sd = X.mean(0), X.std(0, correction=0)".into());
             lines.push("y_mean, y_sd = y.mean(), y.std(correction=0)".into());
@@ -512,7 +531,7 @@ impl Diagnosis {
             Some(k) => format!("           diverged: stopped at step {k}\n"),
             None => format!("           ended at ({})\n", vector(&self.end, 6)),
         };
-        out += &format!("steps to a relative error of {}:\n", sci(self.eps));
+        out += &format!("steps from your start to a relative error of {} (‖θ − θ*‖/‖θ*‖):\n", sci(self.eps));
         let s = &self.steps_to_eps;
         for (label, c) in [("this η", &s.this_lr), ("best η", &s.best_lr), ("centred", &s.centred), ("standardized", &s.standardized)] {
             let predicted = match c.predicted {

@@ -68,7 +68,15 @@ impl Table {
                 self.list_names()
             ))));
         }
-        Err(Error::Data(one_line(&format!("no numeric column `{name}`; numeric columns: {}", self.list_names()))))
+        // "area rooms" for two columns: say how several are named (diagnose and fit take
+        // them comma-separated), but only when every word is a column.
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let hint = if words.len() > 1 && words.iter().all(|w| self.names.iter().any(|n| n.eq_ignore_ascii_case(w))) {
+            format!("; for several columns, separate their names with commas: `{}`", words.join(","))
+        } else {
+            String::new()
+        };
+        Err(Error::Data(one_line(&format!("no numeric column `{name}`; numeric columns: {}{hint}", self.list_names()))))
     }
 
     fn list_names(&self) -> String {
