@@ -212,6 +212,15 @@ fn gradient_descent_reaches_the_predicted_error() {
     assert!((m / p - 1.0).abs() < 1e-3, "{m} vs {p}");
 }
 
+/// "Mind the size of the adaptive rates: Adam's is far above PyTorch's default `lr=1e-3`
+/// [over a thousand times], at which, on raw data, its excess loss after the sweep's steps is
+/// still … of its start" [above half: it has barely moved].
+#[test]
+fn adams_rate_is_far_above_pytorchs_default() {
+    assert!(v("sweep_raw_adam_fastest_lr") > 1000.0 * 1e-3);
+    assert!(v("sweep_raw_adam_default_excess") > 0.5);
+}
+
 /// "RMSprop … ends circling the optimum. Where on that cycle it stops, and on standardized data
 /// even how wide the cycle is, is decided by rounding": the second arithmetic (gradient summed
 /// point by point, start a few ulps away) moves RMSprop's last point in both settings (the

@@ -346,6 +346,12 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
                 })
                 .collect();
             let largest_stable = pts.iter().take_while(|(_, v)| v.is_some()).last().map_or(0.0, |p| p.0);
+            // PyTorch's default rate for Adam, 1e-3 (on the grid: k = −12).
+            if key == "adam"
+                && let Some((_, Some(v))) = pts.iter().find(|(lr, _)| (lr / 1e-3 - 1.0).abs() < 1e-9)
+            {
+                r.number_sci(&format!("sweep_{}_adam_default_excess", s.key), *v, 2);
+            }
             r.number_sci(&format!("sweep_{}_{key}_largest_stable", s.key), largest_stable, 2);
             // The final loss cannot rank rates that all end at rounding level (Adam on raw
             // data from η ≈ 10 to 1000): the rate the table uses is the one that reaches the
