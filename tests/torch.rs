@@ -228,6 +228,15 @@ fn each_chapters_fix_agrees_with_the_library() {
     assert_close("lstsq, float32", pair(&v["ch10_f32"]), star, 1e-5);
 }
 
+/// The step count `diagnose`'s PyTorch lines state, in their `for epoch in range(N):`.
+fn stated_steps(lines: &str) -> usize {
+    lines
+        .split_once("for epoch in range(")
+        .and_then(|(_, rest)| rest.split_once("):"))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("no step count in:\n{lines}"))
+}
+
 /// `diagnose`'s PyTorch lines run on the reader's CSV: after the number of steps they
 /// state, (w, b) is within the relative error `diagnose` aims for, and one step fewer is
 /// not (the count is the first that gets there, not a padded one).
@@ -236,11 +245,7 @@ fn run_diagnose_lines(csv: &Path, x: Option<&str>, y: Option<&str>, settings: Se
     let (d, _) = data::read_xy(csv, x, y, &CsvOptions::default()).unwrap();
     let diagnosis = diagnose::analyse(&d, &settings).unwrap();
     let lines = diagnosis.pytorch.join("\n");
-    let steps: usize = lines
-        .split_once("for epoch in range(")
-        .and_then(|(_, rest)| rest.split_once("):"))
-        .and_then(|(n, _)| n.parse().ok())
-        .unwrap_or_else(|| panic!("no step count in:\n{lines}"));
+    let steps = stated_steps(&lines);
     let star = (diagnosis.optimum.w, diagnosis.optimum.b);
     // One interpreter: the lines as printed, then again with one step fewer.
     let fewer = lines.replace(&format!("for epoch in range({steps}):"), &format!("for epoch in range({}):", steps - 1));
@@ -297,11 +302,7 @@ fn diagnose_several_features_pytorch_lines_converge_as_stated() {
     let settings = linreg::diagnose_features::Settings { lr: 1e-4, epochs: 1000, eps: 1e-6 };
     let d = linreg::diagnose_features::analyse(&f, &y, &settings).unwrap();
     let lines = d.pytorch.join("\n");
-    let steps: usize = lines
-        .split_once("for epoch in range(")
-        .and_then(|(_, rest)| rest.split_once("):"))
-        .and_then(|(n, _)| n.parse().ok())
-        .unwrap_or_else(|| panic!("no step count in:\n{lines}"));
+    let steps = stated_steps(&lines);
     let fewer = lines.replace(&format!("for epoch in range({steps}):"), &format!("for epoch in range({}):", steps - 1));
     let program = format!(
         "import csv, torch\nrows = list(csv.DictReader(open({:?})))\n\

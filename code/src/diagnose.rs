@@ -607,9 +607,15 @@ fn check_finite(d: &Diagnosis) -> Result<()> {
     values.extend(d.shrink_measured.v_min.map(|v| ("shrink_measured", v)));
     values.extend(d.shrink_measured.v_max.map(|v| ("shrink_measured", v)));
     values.extend(counts.iter().map(|c| ("steps_to_eps", c.lr)));
+    all_finite(&values, "rescale x and y")
+}
+
+/// The first of `values` that is NaN or infinite, as the one-line error both diagnoses give,
+/// with `advice` on what to rescale.
+pub(crate) fn all_finite(values: &[(&str, f64)], advice: &str) -> Result<()> {
     match values.iter().find(|(_, v)| !v.is_finite()) {
         Some((key, v)) => Err(Error::Data(format!(
-            "{key} came out as {v}: the data are too large or too ill-conditioned for f64; rescale x and y"
+            "{key} came out as {v}: the data are too large or too ill-conditioned for f64; {advice}"
         ))),
         None => Ok(()),
     }

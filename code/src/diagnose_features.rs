@@ -470,14 +470,9 @@ fn check_finite(d: &Diagnosis) -> Result<()> {
         values.extend([("direction", dir.lambda + dir.vector.iter().sum::<f64>()), ("shrink_predicted", dir.shrink_predicted)]);
         values.extend(dir.shrink_measured.map(|v| ("shrink_measured", v)));
     }
-    match values.iter().find(|(_, v)| !v.is_finite()) {
-        // A diverged run stops at 10¹² × its start, far below f64's limit: an infinite end is
-        // the data's size, not the run.
-        Some((key, v)) => Err(Error::Data(format!(
-            "{key} came out as {v}: the data are too large or too ill-conditioned for f64; rescale the columns"
-        ))),
-        None => Ok(()),
-    }
+    // A diverged run stops at 10¹² × its start, far below f64's limit: an infinite end is
+    // the data's size, not the run.
+    diagnose::all_finite(&values, "rescale the columns")
 }
 
 impl Diagnosis {
