@@ -340,3 +340,29 @@ fn every_chapter_is_at_most_250_lines() {
     assert_eq!(chapters, 11);
     assert!(long.is_empty(), "move optional material to an appendix: {}", long.join(", "));
 }
+
+/// No control character in a page: a backslash lost to a string escape ("\beta" written from a
+/// script as a backspace and "eta") leaves maths KaTeX never typesets, and no other test sees it.
+#[test]
+fn no_page_holds_a_control_character() {
+    let mut bad = Vec::new();
+    let mut dirs = vec![gd_book::root().join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (k, line) in text.lines().enumerate() {
+                    if let Some(c) = line.chars().find(|c| c.is_control() && *c != '\t') {
+                        bad.push(format!("{}:{}: U+{:04X}", path.display(), k + 1, c as u32));
+                    } else if line.contains('\t') && line.contains('$') {
+                        bad.push(format!("{}:{}: a tab inside maths (a lost \\t?)", path.display(), k + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
