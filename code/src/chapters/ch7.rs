@@ -821,7 +821,12 @@ fn minibatch_epochs(r: &mut Report, d: &Dataset, of_rows: usize) -> Result<Vec<(
             if m >= d.len() && rw < FULL_BATCH_BOUND && rb < FULL_BATCH_BOUND {
                 // The full batch: θ* is a fixed point, and what moves is rounding. Its spreads
                 // are not locked as numbers, and their ratio (noise over noise) is not shown.
-                r.number_sci(&format!("sgd_{sk}_full_batch_spread_below"), FULL_BATCH_BOUND, 1);
+                // With fewer rows than the largest batches (a reader's small CSV), several batch
+                // sizes are the full batch: the bound is one value.
+                let key = format!("sgd_{sk}_full_batch_spread_below");
+                if r.json().get(&key).is_none() {
+                    r.number_sci(&key, FULL_BATCH_BOUND, 1);
+                }
                 let bound = format!("< {}", fmt_sci(FULL_BATCH_BOUND, 1));
                 mb_table += &format!("| {label} | {m} | {steps} | {bound} | {bound} | —¹ |\n");
             } else {
