@@ -150,7 +150,7 @@ fn growing_eta_b_blows_up_where_rounding_decides() {
     assert!(more >= 10.0, "{more}");
     for a in ["f64", "centred", "dd", "wide512", "wide1024"] {
         let (best, at) = (v(&format!("grow_{a}_best_at")), v(&format!("grow_{a}_diverged_at")));
-        assert!(best >= onset + more, "{a}: best at {best}, onset {onset}");
+        assert!(best >= onset + 1.0 + more, "{a}: best at {best}, onset {onset}");
         assert!(at > best, "{a}");
     }
     let d = paris_rents(BOOK_SEED);

@@ -283,7 +283,9 @@ pub fn build(d: &Dataset) -> Result<(Report, String)> {
     let onset = r.json()["grow_onset"].as_i64().unwrap_or(-1);
     let after = ["f64", "centred", "dd", "wide512", "wide1024"].iter().filter_map(|k| r.json()[format!("grow_{k}_best_at")].as_i64()).min().unwrap_or(-1);
     if onset >= 0 && after >= 0 {
-        r.integer("grow_improves_after_onset", after - onset);
+        // The onset is the index t of the first unstable step, which makes θ after t + 1 steps;
+        // best_at counts steps taken. Steps taken after the unstable one: after − (onset + 1).
+        r.integer("grow_improves_after_onset", after - onset - 1);
     }
     // Exercise 2: the exact η_b at which I − D·H reaches spectral radius 1 (η_w = 1/λmax).
     let limit = eta_b_limit(h, eta0);
