@@ -228,6 +228,19 @@ fn each_chapters_fix_agrees_with_the_library() {
     assert_close("lstsq, float32", pair(&v["ch10_f32"]), star, 1e-5);
 }
 
+/// What `program` prints under `py`; a failing program fails the test with its source and stderr.
+fn run_program(py: &Path, program: &str) -> String {
+    let o = Command::new(py).args(["-c", program]).env("PYTHONDONTWRITEBYTECODE", "1").output().unwrap();
+    assert!(o.status.success(), "the lines failed:\n{program}\n{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// The numbers on the line of `stdout` that starts with `label`.
+fn labelled(stdout: &str, label: &str) -> Vec<f64> {
+    let line = stdout.lines().find_map(|l| l.strip_prefix(label)).unwrap_or_else(|| panic!("{stdout}"));
+    line.split_whitespace().map(|t| t.parse().unwrap()).collect()
+}
+
 /// The step count `diagnose`'s PyTorch lines state, in their `for epoch in range(N):`.
 fn stated_steps(lines: &str) -> usize {
     lines
@@ -257,12 +270,9 @@ fn run_diagnose_lines(csv: &Path, x: Option<&str>, y: Option<&str>, settings: Se
         x.unwrap_or("x"),
         y.unwrap_or("y"),
     );
-    let o = Command::new(py).args(["-c", &program]).env("PYTHONDONTWRITEBYTECODE", "1").output().unwrap();
-    assert!(o.status.success(), "the lines failed:\n{program}\n{}", String::from_utf8_lossy(&o.stderr));
-    let stdout = String::from_utf8(o.stdout).unwrap();
+    let stdout = run_program(py, &program);
     let error = |label: &str| {
-        let line = stdout.lines().find_map(|l| l.strip_prefix(label)).unwrap_or_else(|| panic!("{stdout}"));
-        let v: Vec<f64> = line.split_whitespace().map(|t| t.parse().unwrap()).collect();
+        let v = labelled(&stdout, label);
         rel((v[0], v[1]), star)
     };
     let (at, before) = (error("as printed "), error("one fewer "));
@@ -312,12 +322,9 @@ fn diagnose_several_features_pytorch_lines_converge_as_stated() {
          {fewer}\nprint('one fewer', *map(repr, w.tolist()), repr(b.item()))\n",
         csv.to_str().unwrap()
     );
-    let o = Command::new(py).args(["-c", &program]).env("PYTHONDONTWRITEBYTECODE", "1").output().unwrap();
-    assert!(o.status.success(), "the lines failed:\n{program}\n{}", String::from_utf8_lossy(&o.stderr));
-    let stdout = String::from_utf8(o.stdout).unwrap();
+    let stdout = run_program(py, &program);
     let error = |label: &str| {
-        let line = stdout.lines().find_map(|l| l.strip_prefix(label)).unwrap_or_else(|| panic!("{stdout}"));
-        let v: Vec<f64> = line.split_whitespace().map(|t| t.parse().unwrap()).collect();
+        let v = labelled(&stdout, label);
         let diff: f64 = v.iter().zip(&d.optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
         diff / d.optimum.iter().map(|b| b * b).sum::<f64>().sqrt()
     };
